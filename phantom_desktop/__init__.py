@@ -1,0 +1,3 @@
+"""Phantom Desktop: find and cut phantom (standby) power."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,114 @@
+"""Validation of one power reading as devices send it (the HTTP/JSON contract)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+MAX_VOLTAGE_V = 1000.0
+MAX_CURRENT_A = 1000.0
+MAX_POWER_W = 1_000_000.0
+# Buffered readings may be old, but not from before the epoch of cheap meters nor from the future.
+MAX_FUTURE_SKEW = timedelta(minutes=5)
+OLDEST_TIMESTAMP = datetime(2000, 1, 1, tzinfo=timezone.utc)
+
+
+class ReadingError(ValueError):
+    """A reading field is missing or invalid; the message names the field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingValues:
+    """One validated measurement for one port. `timestamp` is aware UTC."""
+
+    port_id: str
+    voltage: float
+    current: float
+    power: float
+    timestamp: datetime
+
+
+def _number(body: dict, field: str, maximum: float) -> float:
+    if field not in body or body[field] is None:
+        raise ReadingError(field, f"'{field}' is required")
+    value = body[field]
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ReadingError(field, f"'{field}' must be a number, got {type(value).__name__}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ReadingError(field, f"'{field}' must be a finite number")
+    if value < 0:
+        raise ReadingError(field, f"'{field}' must not be negative")
+    if value > maximum:
+        raise ReadingError(field, f"'{field}' must be at most {maximum:g}")
+    return value
+
+
+def parse_timestamp(value: object, now: datetime) -> datetime:
+    """Parse an ISO 8601 string or epoch seconds into aware UTC; naive ISO means UTC."""
+    if isinstance(value, bool):
+        raise ReadingError("timestamp", "'timestamp' must be ISO 8601 or epoch seconds")
+    if isinstance(value, (int, float)):
+        if not math.isfinite(value):
+            raise ReadingError("timestamp", "'timestamp' must be a finite number")
+        try:
+            ts = datetime.fromtimestamp(float(value), tz=timezone.utc)
+        except (OverflowError, OSError, ValueError) as exc:
+            raise ReadingError("timestamp", "'timestamp' is out of range") from exc
+    elif isinstance(value, str):
+        text = value.strip()
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        try:
+            ts = datetime.fromisoformat(text)
+        except ValueError as exc:
+            raise ReadingError(
+                "timestamp", "'timestamp' must be ISO 8601 or epoch seconds"
+            ) from exc
+        ts = ts.replace(tzinfo=timezone.utc) if ts.tzinfo is None else ts.astimezone(timezone.utc)
+    else:
+        raise ReadingError("timestamp", "'timestamp' must be ISO 8601 or epoch seconds")
+    if ts < OLDEST_TIMESTAMP:
+        raise ReadingError("timestamp", "'timestamp' is before 2000-01-01")
+    if ts > now + MAX_FUTURE_SKEW:
+        raise ReadingError("timestamp", "'timestamp' is in the future")
+    return ts
+
+
+def parse_port_id(body: dict) -> str:
+    """Return the port id as a non-empty string of sensible length."""
+    port_id = body.get("portId")
+    if port_id is None:
+        raise ReadingError("portId", "'portId' is required")
+    if isinstance(port_id, bool) or not isinstance(port_id, (str, int)):
+        raise ReadingError("portId", "'portId' must be a string")
+    port_id = str(port_id).strip()
+    if not port_id or len(port_id) > 64:
+        raise ReadingError("portId", "'portId' must be a non-empty string of at most 64 characters")
+    return port_id
+
+
+def parse_reading(body: object, now: datetime | None = None) -> ReadingValues:
+    """Validate one reading object; raise ReadingError naming the first bad field."""
+    if not isinstance(body, dict):
+        raise ReadingError("body", "a reading must be a JSON object")
+    now = now or datetime.now(timezone.utc)
+    port_id = parse_port_id(body)
+    voltage = _number(body, "voltage", MAX_VOLTAGE_V)
+    current = _number(body, "current", MAX_CURRENT_A)
+    power = _number(body, "power", MAX_POWER_W)
+    raw_ts = body.get("timestamp")
+    timestamp = now if raw_ts is None else parse_timestamp(raw_ts, now)
+    return ReadingValues(port_id, voltage, current, power, timestamp)
+
+
+def format_timestamp(ts: datetime) -> str:
+    """Render aware or naive-UTC time as the contract's `2024-01-01T12:00:00.000Z`."""
+    if ts.tzinfo is not None:
+        ts = ts.astimezone(timezone.utc)
+    return ts.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ts.microsecond // 1000:03d}Z"

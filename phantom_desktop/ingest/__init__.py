@@ -1,0 +1,1 @@
+"""Ingestion: one pipeline (writer thread) fed by the HTTP server and serial sources."""

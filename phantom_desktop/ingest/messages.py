@@ -1,0 +1,121 @@
+"""What sources hand to the writer, what the writer answers, and what it publishes live."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from phantom_desktop.core.readings import ReadingValues
+
+# Outcome statuses follow the HTTP contract so every source shares one vocabulary.
+CREATED = 201
+UNAUTHORIZED = 401
+FORBIDDEN = 403
+NOT_FOUND = 404
+UNAVAILABLE = 503
+
+
+class ReplySink(Protocol):
+    """Receives the outcomes of one committed batch, on the writer thread; must not block."""
+
+    def deliver(self, results: list[tuple[object, Outcome]]) -> None: ...
+
+
+@dataclass(slots=True)
+class Submission:
+    """Readings from one device, stored together or not at all.
+
+    HTTP sources authenticate with `token_hash`; a serial source is configured for a device
+    and passes `device_id` instead. `tag` comes back with the outcome (e.g. an asyncio future).
+    """
+
+    readings: list[ReadingValues]
+    sink: ReplySink
+    tag: object = None
+    token_hash: str | None = None
+    device_id: str | None = None
+    source: str = "http"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredReading:
+    """A committed reading and what it meant for its port."""
+
+    id: int
+    port_id: str
+    timestamp: datetime
+    voltage: float
+    current: float
+    power: float
+    phantom: bool
+    port_status: str
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """The answer to one submission: 201 with the stored readings, or an error status."""
+
+    status: int
+    message: str
+    readings: tuple[StoredReading, ...] = ()
+
+
+@dataclass(slots=True)
+class PortCommand:
+    """A change to a port from the window or the command line, applied by the writer in order.
+
+    `status` turns the port on or off; `rules_changed` makes the writer reload the port's
+    threshold, minimum duration and auto-cut (already written by the caller). Resolves
+    `done` with the port's status afterwards, or with an exception.
+    """
+
+    port_id: str
+    status: str | None = None
+    rules_changed: bool = False
+    done: Future[str] = field(default_factory=Future)
+
+
+@dataclass(frozen=True, slots=True)
+class PhantomAlert:
+    """A phantom event that the writer just recorded and notified."""
+
+    event_id: int
+    notification_id: int
+    user_id: str
+    port_id: str
+    port_name: str
+    detected_at: datetime
+    power_w: float
+    threshold_w: float
+    cut: bool
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class PortStatusChange:
+    port_id: str
+    status: str
+    reason: str  # "auto_cut", "manual"
+
+
+@dataclass(slots=True)
+class CommittedBatch:
+    """Everything one transaction committed, for live views (plots, alerts, tables)."""
+
+    readings: list[StoredReading] = field(default_factory=list)
+    alerts: list[PhantomAlert] = field(default_factory=list)
+    status_changes: list[PortStatusChange] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.readings or self.alerts or self.status_changes)
+
+    def extend(self, other: CommittedBatch) -> None:
+        self.readings.extend(other.readings)
+        self.alerts.extend(other.alerts)
+        self.status_changes.extend(other.status_changes)
+
+
+BatchListener = Callable[[CommittedBatch], None]

@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models, engine setup, queries and Alembic migrations."""
