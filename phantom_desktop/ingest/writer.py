@@ -1,0 +1,513 @@
+"""The writer thread: authenticates, detects, stores and acknowledges readings in batches.
+
+One thread owns the per-port detection state and handles submissions in arrival order. Each
+batch is one transaction (group commit): the more that arrive while a commit runs, the larger
+the next batch. Outcomes are delivered only after the commit, so an acknowledgement means the
+reading is on disk.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import Connection, Engine, insert, select, update
+
+from phantom_desktop.core.detection import PortDetector, PortRules, Verdict
+from phantom_desktop.core.readings import ReadingValues
+from phantom_desktop.ingest.messages import (
+    CREATED,
+    FORBIDDEN,
+    NOT_FOUND,
+    UNAUTHORIZED,
+    UNAVAILABLE,
+    BatchListener,
+    CommittedBatch,
+    Outcome,
+    PhantomAlert,
+    PortCommand,
+    PortStatusChange,
+    StoredReading,
+    Submission,
+)
+from phantom_desktop.store.models import (
+    ACTION_AUTO_CUT,
+    ACTION_NOTIFIED,
+    PORT_ACTIVE,
+    PORT_OFF,
+    Device,
+    DeviceToken,
+    Notification,
+    PhantomEvent,
+    Port,
+    PowerReading,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_BATCH = 2000
+MAX_QUEUED = 20000
+TOKEN_TOUCH_INTERVAL_S = 60.0
+_STOP = object()
+
+_insert_readings = insert(PowerReading).returning(PowerReading.id, sort_by_parameter_order=True)
+
+
+@dataclass(slots=True)
+class _PortRow:
+    id: str
+    user_id: str
+    name: str
+    threshold_w: float
+    min_duration_s: float
+    auto_cut: bool
+    status: str
+
+    @property
+    def rules(self) -> PortRules:
+        return PortRules(self.threshold_w, self.min_duration_s, self.auto_cut)
+
+
+@dataclass(slots=True)
+class _Credential:
+    token_id: int | None
+    device_id: str
+    user_id: str
+
+
+class _Batch:
+    """Working state of one transaction."""
+
+    def __init__(self) -> None:
+        self.rows: list[dict] = []
+        self.pending: list[tuple[Submission, list[tuple[ReadingValues, bool, str]]]] = []
+        self.errors: list[tuple[Submission, Outcome]] = []
+        self.commands: list[tuple[PortCommand, str]] = []
+        self.live = CommittedBatch()
+        self.touched_ports: set[str] = set()
+
+
+class Writer:
+    """Owns the database writes of ingestion. Start it, submit to it, stop it."""
+
+    def __init__(self, engine: Engine, max_batch: int = MAX_BATCH) -> None:
+        self._engine = engine
+        self._max_batch = max_batch
+        self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
+        self._queued = 0
+        self._queued_lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._accepting = False
+        self._detectors: dict[str, PortDetector] = {}
+        self._open_events: dict[str, int] = {}
+        self._token_touched: dict[int, float] = {}
+        self._listeners: list[BatchListener] = []
+        self.committed_readings = 0
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def start(self) -> None:
+        self._accepting = True
+        self._thread = threading.Thread(target=self._run, name="phantom-writer", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Refuse new work, finish and commit everything already queued, then end the thread."""
+        if self._thread is None:
+            return
+        self._accepting = False
+        self._queue.put(_STOP)
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            log.error("writer did not stop within %.0f s", timeout)
+        self._thread = None
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def add_listener(self, listener: BatchListener) -> None:
+        """Call `listener` (on the writer thread) with each committed batch."""
+        self._listeners.append(listener)
+
+    # -- submitting --------------------------------------------------------------------------
+    def submit(self, submission: Submission) -> bool:
+        """Queue readings; False when the writer is stopped or overloaded (nothing queued)."""
+        with self._queued_lock:
+            if not self._accepting or self._queued >= MAX_QUEUED:
+                return False
+            self._queued += 1
+        self._queue.put(submission)
+        return True
+
+    def command(self, command: PortCommand) -> PortCommand:
+        """Queue a port change; wait on `command.done` for the result."""
+        if not self._accepting:
+            command.done.set_exception(RuntimeError("ingestion is stopped"))
+            return command
+        with self._queued_lock:
+            self._queued += 1
+        self._queue.put(command)
+        return command
+
+    @property
+    def queued(self) -> int:
+        return self._queued
+
+    # -- the thread --------------------------------------------------------------------------
+    def _run(self) -> None:
+        stopping = False
+        while not stopping:
+            items: list[object] = [self._queue.get()]
+            while len(items) < self._max_batch:
+                try:
+                    items.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            if _STOP in items:
+                stopping = True
+                items = [item for item in items if item is not _STOP]
+            if items:
+                with self._queued_lock:
+                    self._queued -= len(items)
+                self._handle(items)
+
+    def _handle(self, items: list[object]) -> None:
+        batch = _Batch()
+        try:
+            with self._engine.begin() as conn:
+                self._process(conn, items, batch)
+        except Exception as exc:
+            log.exception("writing a batch of %d items failed", len(items))
+            for port_id in batch.touched_ports:  # rebuilt from the database on next use
+                self._detectors.pop(port_id, None)
+                self._open_events.pop(port_id, None)
+            self._fail(items, exc)
+            return
+        self._deliver(batch)
+
+    def _fail(self, items: Iterable[object], exc: Exception) -> None:
+        outcome = Outcome(UNAVAILABLE, "Store unavailable: the reading was not stored, retry later")
+        by_sink: dict[int, tuple[object, list]] = {}
+        for item in items:
+            if isinstance(item, PortCommand):
+                if not item.done.done():
+                    item.done.set_exception(exc)
+            elif isinstance(item, Submission):
+                by_sink.setdefault(id(item.sink), (item.sink, []))[1].append((item.tag, outcome))
+        for sink, results in by_sink.values():
+            self._safe_deliver(sink, results)
+
+    def _deliver(self, batch: _Batch) -> None:
+        self.committed_readings += len(batch.live.readings)
+        by_sink: dict[int, tuple[object, list]] = {}
+        for submission, outcome in batch.errors:
+            by_sink.setdefault(id(submission.sink), (submission.sink, []))[1].append(
+                (submission.tag, outcome)
+            )
+        for submission, stored in self._stored_outcomes(batch):
+            by_sink.setdefault(id(submission.sink), (submission.sink, []))[1].append(
+                (submission.tag, Outcome(CREATED, "Sensor reading created successfully", stored))
+            )
+        for sink, results in by_sink.values():
+            self._safe_deliver(sink, results)
+        for command, status in batch.commands:
+            if not command.done.done():
+                command.done.set_result(status)
+        if batch.live:
+            for listener in self._listeners:
+                try:
+                    listener(batch.live)
+                except Exception:
+                    log.exception("a batch listener failed")
+
+    @staticmethod
+    def _stored_outcomes(batch: _Batch):
+        position = 0
+        readings = batch.live.readings
+        for submission, entries in batch.pending:
+            yield submission, tuple(readings[position : position + len(entries)])
+            position += len(entries)
+
+    @staticmethod
+    def _safe_deliver(sink, results) -> None:
+        try:
+            sink.deliver(results)
+        except Exception:
+            log.exception("delivering outcomes failed")
+
+    # -- one transaction ---------------------------------------------------------------------
+    def _process(self, conn: Connection, items: list[object], batch: _Batch) -> None:
+        now = datetime.now(timezone.utc)
+        submissions = [item for item in items if isinstance(item, Submission)]
+        credentials = self._credentials(conn, submissions)
+        port_ids = {r.port_id for s in submissions for r in s.readings}
+        port_ids.update(item.port_id for item in items if isinstance(item, PortCommand))
+        ports = self._ports(conn, port_ids)
+        self._sync_detectors(conn, ports, now, batch)
+
+        for item in items:
+            if isinstance(item, PortCommand):
+                self._apply_command(conn, item, ports, now, batch)
+            else:
+                assert isinstance(item, Submission)
+                self._accept(conn, item, credentials, ports, batch)
+
+        if batch.rows:
+            ids = conn.execute(_insert_readings, batch.rows).scalars().all()
+            self._collect_stored(batch, ids)
+        self._touch_tokens(conn, credentials.values(), now)
+
+    def _credentials(self, conn: Connection, submissions: list[Submission]) -> dict:
+        hashes = {s.token_hash for s in submissions if s.token_hash}
+        device_ids = {s.device_id for s in submissions if s.device_id and not s.token_hash}
+        found: dict[str, _Credential] = {}
+        if hashes:
+            rows = conn.execute(
+                select(DeviceToken.token_hash, DeviceToken.id, Device.id, Device.user_id)
+                .join(Device, Device.id == DeviceToken.device_id)
+                .where(DeviceToken.token_hash.in_(hashes), DeviceToken.revoked_at.is_(None))
+            )
+            for token_hash, token_id, device_id, user_id in rows:
+                found[token_hash] = _Credential(token_id, device_id, user_id)
+        if device_ids:
+            rows = conn.execute(select(Device.id, Device.user_id).where(Device.id.in_(device_ids)))
+            for device_id, user_id in rows:
+                found["device:" + device_id] = _Credential(None, device_id, user_id)
+        return found
+
+    @staticmethod
+    def _ports(conn: Connection, port_ids: set[str]) -> dict[str, _PortRow]:
+        if not port_ids:
+            return {}
+        rows = conn.execute(
+            select(
+                Port.id,
+                Port.user_id,
+                Port.name,
+                Port.threshold_w,
+                Port.min_duration_s,
+                Port.auto_cut,
+                Port.status,
+            ).where(Port.id.in_(port_ids))
+        )
+        return {row[0]: _PortRow(*row) for row in rows}
+
+    def _sync_detectors(
+        self, conn: Connection, ports: dict[str, _PortRow], now: datetime, batch: _Batch
+    ) -> None:
+        """Create detectors for new ports (resuming open events) and follow external changes."""
+        new = [port_id for port_id in ports if port_id not in self._detectors]
+        if new:
+            open_rows = conn.execute(
+                select(
+                    PhantomEvent.port_id,
+                    PhantomEvent.id,
+                    PhantomEvent.started_at,
+                    PhantomEvent.detected_at,
+                    PhantomEvent.power_w,
+                ).where(PhantomEvent.port_id.in_(new), PhantomEvent.ended_at.is_(None))
+            )
+            resumed = {row[0]: row for row in open_rows}
+            for port_id in new:
+                rules = ports[port_id].rules
+                row = resumed.get(port_id)
+                if row is not None and ports[port_id].status == PORT_ACTIVE:
+                    self._detectors[port_id] = PortDetector.resume(rules, row[2], row[3], row[4])
+                    self._open_events[port_id] = row[1]
+                else:
+                    self._detectors[port_id] = PortDetector(rules)
+        for port_id, port in ports.items():
+            batch.touched_ports.add(port_id)
+            detector = self._detectors[port_id]
+            if detector.rules != port.rules:
+                detector.rules = port.rules
+            if port.status == PORT_OFF:  # cut elsewhere (another machine, the command line)
+                self._end_episode(conn, port_id, detector.port_turned_off(now))
+
+    def _accept(
+        self,
+        conn: Connection,
+        submission: Submission,
+        credentials: dict[str, _Credential],
+        ports: dict[str, _PortRow],
+        batch: _Batch,
+    ) -> None:
+        key = submission.token_hash or ("device:" + (submission.device_id or ""))
+        credential = credentials.get(key)
+        if credential is None:
+            message = (
+                "Invalid or revoked device token"
+                if submission.token_hash
+                else "Unknown device for this source"
+            )
+            batch.errors.append((submission, Outcome(UNAUTHORIZED, message)))
+            return
+        error = self._port_error(submission, credential, ports)
+        if error is not None:
+            batch.errors.append((submission, error))
+            return
+        entries = []
+        for values in submission.readings:
+            port = ports[values.port_id]
+            verdict = self._judge(conn, port, values, batch)
+            entries.append((values, verdict.phantom, port.status))
+            batch.rows.append(
+                {
+                    "port_id": values.port_id,
+                    "timestamp": values.timestamp,
+                    "voltage": values.voltage,
+                    "current": values.current,
+                    "power": values.power,
+                    "source": submission.source,
+                }
+            )
+        batch.pending.append((submission, entries))
+
+    @staticmethod
+    def _port_error(
+        submission: Submission, credential: _Credential, ports: dict[str, _PortRow]
+    ) -> Outcome | None:
+        many = len(submission.readings) > 1
+        for index, values in enumerate(submission.readings):
+            where = f"readings[{index}]: " if many else ""
+            port = ports.get(values.port_id)
+            if port is None:
+                return Outcome(NOT_FOUND, f"{where}Port {values.port_id} not found")
+            if port.user_id != credential.user_id:
+                return Outcome(FORBIDDEN, f"{where}Port {values.port_id} belongs to another user")
+        return None
+
+    def _judge(
+        self, conn: Connection, port: _PortRow, values: ReadingValues, batch: _Batch
+    ) -> Verdict:
+        if port.status == PORT_OFF:
+            return Verdict(phantom=False)
+        detector = self._detectors[port.id]
+        verdict = detector.feed(values.timestamp, values.power)
+        if verdict.detected is not None:
+            self._open_event(conn, port, verdict, batch)
+        elif verdict.ended is not None:
+            self._end_episode(conn, port.id, verdict.ended)
+        return verdict
+
+    def _open_event(
+        self, conn: Connection, port: _PortRow, verdict: Verdict, batch: _Batch
+    ) -> None:
+        detected = verdict.detected
+        assert detected is not None
+        ended = verdict.ended
+        event_id = conn.execute(
+            insert(PhantomEvent).values(
+                port_id=port.id,
+                started_at=detected.started_at,
+                detected_at=detected.detected_at,
+                ended_at=ended.ended_at if ended else None,
+                power_w=ended.mean_power_w if ended else detected.power_w,
+                wasted_wh=ended.wasted_wh if ended else 0.0,
+                action=ACTION_AUTO_CUT if detected.cut else ACTION_NOTIFIED,
+            )
+        ).inserted_primary_key[0]
+        if ended is None:
+            self._open_events[port.id] = event_id
+        action = "port turned off" if detected.cut else "auto-cut is off for this port"
+        message = (
+            f"Phantom power on {port.name}: {detected.power_w:.1f} W standby "
+            f"(threshold {port.threshold_w:g} W) — {action}"
+        )
+        notification_id = conn.execute(
+            insert(Notification).values(
+                user_id=port.user_id, port_id=port.id, event_id=event_id, message=message
+            )
+        ).inserted_primary_key[0]
+        batch.live.alerts.append(
+            PhantomAlert(
+                event_id,
+                notification_id,
+                port.user_id,
+                port.id,
+                port.name,
+                detected.detected_at,
+                detected.power_w,
+                port.threshold_w,
+                detected.cut,
+                message,
+            )
+        )
+        if detected.cut:
+            conn.execute(update(Port).where(Port.id == port.id).values(status=PORT_OFF))
+            port.status = PORT_OFF
+            batch.live.status_changes.append(PortStatusChange(port.id, PORT_OFF, "auto_cut"))
+
+    def _end_episode(self, conn: Connection, port_id: str, ended) -> None:
+        event_id = self._open_events.pop(port_id, None)
+        if ended is None or event_id is None:
+            return
+        conn.execute(
+            update(PhantomEvent)
+            .where(PhantomEvent.id == event_id)
+            .values(ended_at=ended.ended_at, wasted_wh=ended.wasted_wh, power_w=ended.mean_power_w)
+        )
+
+    def _apply_command(
+        self,
+        conn: Connection,
+        command: PortCommand,
+        ports: dict[str, _PortRow],
+        now: datetime,
+        batch: _Batch,
+    ) -> None:
+        port = ports.get(command.port_id)
+        if port is None:
+            command.done.set_exception(LookupError(f"port {command.port_id} not found"))
+            return
+        if command.rules_changed:
+            self._detectors[port.id].rules = port.rules
+        if command.status is not None and command.status != port.status:
+            conn.execute(update(Port).where(Port.id == port.id).values(status=command.status))
+            port.status = command.status
+            detector = self._detectors[port.id]
+            self._end_episode(conn, port.id, detector.port_turned_off(now))
+            batch.live.status_changes.append(PortStatusChange(port.id, command.status, "manual"))
+        batch.commands.append((command, port.status))
+
+    @staticmethod
+    def _collect_stored(batch: _Batch, ids: list[int]) -> None:
+        position = 0
+        out = batch.live.readings
+        for _submission, entries in batch.pending:
+            for values, phantom, status in entries:
+                out.append(
+                    StoredReading(
+                        ids[position],
+                        values.port_id,
+                        values.timestamp,
+                        values.voltage,
+                        values.current,
+                        values.power,
+                        phantom,
+                        status,
+                    )
+                )
+                position += 1
+
+    def _touch_tokens(self, conn: Connection, credentials: Iterable[_Credential], now) -> None:
+        """Record token use, at most once a minute per token to spare the database."""
+        clock = time.monotonic()
+        due = [
+            c.token_id
+            for c in credentials
+            if c.token_id is not None
+            and clock - self._token_touched.get(c.token_id, -TOKEN_TOUCH_INTERVAL_S)
+            >= TOKEN_TOUCH_INTERVAL_S
+        ]
+        if due:
+            conn.execute(
+                update(DeviceToken).where(DeviceToken.id.in_(due)).values(last_used_at=now)
+            )
+            for token_id in due:
+                self._token_touched[token_id] = clock
