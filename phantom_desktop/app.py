@@ -1,0 +1,67 @@
+"""Composition root: config → store → writer → sources → (window). Clean start and stop."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from phantom_desktop.config import AppPaths, Settings
+from phantom_desktop.ingest.live_feed import LiveFeed
+from phantom_desktop.ingest.writer import Writer
+from phantom_desktop.store.database import describe_url, open_store, session_factory
+from phantom_desktop.store.repository import ensure_local_user
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    """The long-lived objects of one running app, created and stopped here only."""
+
+    paths: AppPaths
+    settings: Settings
+    db_url: str
+    engine: Engine
+    sessions: sessionmaker[Session]
+    user_id: str
+    writer: Writer
+    live_feed: LiveFeed
+    http_server: object | None = None  # phantom_desktop.ingest.http_server.HttpServer
+    sources: list = field(default_factory=list)  # serial sources, each with start()/stop()
+
+    @property
+    def db_description(self) -> str:
+        return describe_url(self.db_url)
+
+    @property
+    def listen_url(self) -> str | None:
+        return getattr(self.http_server, "url", None)
+
+    def stop(self) -> None:
+        """Stop sources first, then the writer, which commits everything already accepted."""
+        for source in self.sources:
+            try:
+                source.stop()
+            except Exception:
+                log.exception("stopping %s failed", source)
+        if self.http_server is not None:
+            self.http_server.stop()
+        self.writer.stop()
+        self.engine.dispose()
+
+
+def open_services(paths: AppPaths, settings: Settings, db_url: str | None = None) -> Services:
+    """Open the database (upgrading its schema) and start the writer; no sources yet."""
+    url = db_url or settings.resolved_db_url(paths)
+    engine = open_store(url)
+    sessions = session_factory(engine)
+    with sessions.begin() as session:
+        user_id = ensure_local_user(session).id
+    writer = Writer(engine)
+    live_feed = LiveFeed()
+    writer.add_listener(live_feed.publish)
+    writer.start()
+    return Services(paths, settings, url, engine, sessions, user_id, writer, live_feed)
