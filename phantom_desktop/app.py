@@ -53,6 +53,19 @@ class Services:
         self.engine.dispose()
 
 
+def start_ingestion(services: Services, host: str | None = None, port: int | None = None) -> None:
+    """Start the HTTP server (and serial sources) that feed the writer."""
+    from phantom_desktop.ingest.http_server import HttpServer
+
+    server = HttpServer(
+        services.writer,
+        host or services.settings.http_host,
+        services.settings.http_port if port is None else port,
+    )
+    server.start()
+    services.http_server = server
+
+
 def open_services(paths: AppPaths, settings: Settings, db_url: str | None = None) -> Services:
     """Open the database (upgrading its schema) and start the writer; no sources yet."""
     url = db_url or settings.resolved_db_url(paths)

@@ -1,0 +1,150 @@
+"""Command line: the window by default, `serve` headless, and management commands."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable
+
+from phantom_desktop import __version__, commands
+from phantom_desktop.config import AppPaths, ConfigError, Settings, load_settings
+from phantom_desktop.store.database import StoreError, open_store, session_factory
+from phantom_desktop.store.repository import InvalidInput, NotFound, ensure_local_user
+
+log = logging.getLogger(__name__)
+
+
+def _common_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        default=default,
+        help="database URL, e.g. mysql+pymysql://user@host/db (default: the embedded SQLite file)",
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="print one JSON object or array",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="phantom-desktop",
+        description="Find and cut phantom (standby) power. Without a command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open the window on a fresh demo database fed by the simulator",
+    )
+    parser.add_argument("--host", help="address to listen on for devices (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="HTTP port for devices (default 3000)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    _common_options(parser, suppress=False)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    common = argparse.ArgumentParser(add_help=False)
+    _common_options(common, suppress=True)
+
+    serve = sub.add_parser("serve", parents=[common], help="receive readings without a window")
+    serve.add_argument("--host", default=argparse.SUPPRESS, help="address to listen on")
+    serve.add_argument("--port", type=int, default=argparse.SUPPRESS, help="HTTP port")
+
+    device = sub.add_parser("device", help="manage devices").add_subparsers(
+        dest="action", metavar="ACTION", required=True
+    )
+    add = device.add_parser("add", parents=[common], help="add a device")
+    add.add_argument("name")
+    device.add_parser("list", parents=[common], help="list devices")
+
+    token = sub.add_parser("token", help="manage device tokens").add_subparsers(
+        dest="action", metavar="ACTION", required=True
+    )
+    create = token.add_parser("create", parents=[common], help="create a token (shown once)")
+    create.add_argument("device_id")
+
+    port = sub.add_parser("port", help="manage ports").add_subparsers(
+        dest="action", metavar="ACTION", required=True
+    )
+    add = port.add_parser("add", parents=[common], help="add a port")
+    add.add_argument("name")
+    add.add_argument("--device", dest="device_id", help="id of the device that feeds this port")
+    add.add_argument(
+        "--threshold", type=float, required=True, metavar="W", help="standby threshold in watts"
+    )
+    add.add_argument(
+        "--min-duration",
+        type=float,
+        default=30.0,
+        metavar="S",
+        help="seconds of standby before an alert (default 30; 0 = first reading)",
+    )
+    add.add_argument(
+        "--no-auto-cut",
+        dest="auto_cut",
+        action="store_false",
+        help="only report phantom power, never turn this port off (fridge, router)",
+    )
+    port.add_parser("list", parents=[common], help="list ports")
+    return parser
+
+
+def _print_result(result: object, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(result, indent=None if isinstance(result, dict) else 2))
+        return
+    rows = result if isinstance(result, list) else [result]
+    if not rows:
+        print("(none)")
+    for row in rows:
+        print("  ".join(f"{key}={value}" for key, value in row.items()))
+
+
+def _management(args: argparse.Namespace, paths: AppPaths, settings: Settings) -> int:
+    handlers: dict[tuple[str, str], Callable] = {
+        ("device", "add"): lambda s, u: commands.device_add(s, u, args.name),
+        ("device", "list"): commands.device_list,
+        ("token", "create"): lambda s, u: commands.token_create(s, u, args.device_id),
+        ("port", "add"): lambda s, u: commands.port_add(
+            s, u, args.name, args.device_id, args.threshold, args.min_duration, args.auto_cut
+        ),
+        ("port", "list"): commands.port_list,
+    }
+    engine = open_store(args.db or settings.resolved_db_url(paths))
+    try:
+        with session_factory(engine).begin() as session:
+            user_id = ensure_local_user(session).id
+            result = handlers[(args.command, args.action)](session, user_id)
+    finally:
+        engine.dispose()
+    _print_result(result, args.json)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the process exit code."""
+    args = build_parser().parse_args(argv)
+    paths = AppPaths.for_user()
+    from phantom_desktop.logging_setup import setup_logging
+
+    setup_logging(paths.log_dir, verbose=args.verbose)
+    try:
+        settings = load_settings(paths)
+        if args.command is None:
+            from phantom_desktop.gui import run_window
+
+            return run_window(paths, settings, args)
+        if args.command == "serve":
+            from phantom_desktop.serve import run_serve
+
+            return run_serve(paths, settings, args)
+        return _management(args, paths, settings)
+    except (ConfigError, StoreError, InvalidInput, NotFound, OSError) as exc:
+        print(f"phantom-desktop: error: {exc}", file=sys.stderr)
+        return 1 if not isinstance(exc, (InvalidInput, NotFound)) else 2

@@ -1,0 +1,40 @@
+"""`phantom-desktop serve`: headless ingestion until SIGINT or SIGTERM."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import threading
+
+from phantom_desktop.app import open_services, start_ingestion
+from phantom_desktop.config import AppPaths, Settings
+
+log = logging.getLogger(__name__)
+
+
+def run_serve(paths: AppPaths, settings: Settings, args: argparse.Namespace) -> int:
+    """Receive readings over HTTP (and from serial sources) until asked to stop."""
+    stop = threading.Event()
+
+    def request_stop(signum, _frame) -> None:
+        log.info("received %s, stopping", signal.Signals(signum).name)
+        stop.set()
+
+    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    services = open_services(paths, settings, args.db)
+    try:
+        start_ingestion(services, host=args.host, port=args.port)
+        print(
+            f"Phantom Desktop is receiving readings at {services.listen_url} "
+            f"(database: {services.db_description}). Stop with Ctrl+C.",
+            flush=True,
+        )
+        while not stop.wait(0.5):
+            pass
+    finally:
+        services.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    print("Stopped; every acknowledged reading is stored.", flush=True)
+    return 0
