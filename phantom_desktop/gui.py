@@ -1,0 +1,75 @@
+"""Runs the window: Qt application setup, services, demo feed, and a clean stop on close."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from phantom_desktop.app import Services, open_services, start_ingestion
+from phantom_desktop.config import AppPaths, Settings
+from phantom_desktop.store.database import StoreError
+
+log = logging.getLogger(__name__)
+
+
+def _start_ingestion_or_explain(services: Services, args: argparse.Namespace, demo: bool) -> str:
+    """Start HTTP ingestion; return a warning for the user when it cannot listen, else ''."""
+    try:
+        start_ingestion(services, host=args.host, port=args.port)
+    except OSError as exc:
+        if not demo:
+            log.warning("ingestion is off: %s", exc)
+            return f"Devices cannot reach this window: {exc}"
+        log.info("demo: %s; listening on a free port instead", exc)
+        start_ingestion(services, host=args.host, port=0)
+    return ""
+
+
+def run_window(paths: AppPaths, settings: Settings, args: argparse.Namespace) -> int:
+    """Show the main window until it is closed; every thread is stopped before returning."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from phantom_desktop.logging_setup import install_excepthook, install_qt_message_handler
+    from phantom_desktop.resources_path import app_icon
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Phantom Desktop")
+    app.setOrganizationName("Phantom Desktop")
+    app.setDesktopFileName("phantom-desktop")
+    app.setWindowIcon(app_icon())
+    install_qt_message_handler()
+    install_excepthook(paths.log_dir / "phantom-desktop.log")
+
+    demo_setup = None
+    db_url = args.db
+    try:
+        if args.demo:
+            from phantom_desktop.demo import create_demo_database
+
+            demo_setup = create_demo_database(paths.data_dir)
+            db_url = demo_setup.db_url
+        services = open_services(paths, settings, db_url)
+    except StoreError as exc:
+        QMessageBox.critical(None, "Phantom Desktop — database", str(exc))
+        return 1
+
+    feed = None
+    try:
+        warning = _start_ingestion_or_explain(services, args, demo_setup is not None)
+        from phantom_desktop.ui.main_window import MainWindow
+
+        window = MainWindow(services)
+        window.show()
+        if warning:
+            QMessageBox.warning(window, "Phantom Desktop — ingestion", warning)
+        if demo_setup is not None and services.listen_url:
+            from phantom_desktop.demo import DemoFeed
+
+            feed = DemoFeed(services.listen_url, demo_setup)
+            feed.start()
+        return app.exec()
+    finally:
+        if feed is not None:
+            feed.stop()
+        services.stop()
