@@ -1,0 +1,282 @@
+"""The OpenAPI 3 description of the device HTTP API, served at `GET /api/openapi.json`."""
+
+from __future__ import annotations
+
+_JSON = "application/json"
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _error(description: str) -> dict:
+    return {"description": description, "content": {_JSON: {"schema": _ref("Error")}}}
+
+
+def _retry_after() -> dict:
+    return {
+        "Retry-After": {
+            "description": "Seconds to wait before sending again.",
+            "schema": {"type": "integer", "minimum": 1},
+        }
+    }
+
+
+def _ingest_errors(max_body_bytes: int, too_large: str = "") -> dict:
+    """The error answers shared by both ingestion routes."""
+    return {
+        "400": _error(
+            "Invalid body or field: malformed JSON, not an object, or a reading field that is "
+            "missing, not a number, negative, too large or not finite; the message names it."
+        ),
+        "401": _error("No device token, or an unknown or revoked one."),
+        "403": _error("The port belongs to another user."),
+        "404": _error("No such port."),
+        "413": _error(f"The body is larger than {max_body_bytes} bytes{too_large}."),
+        "415": _error("The body is not declared as JSON (Content-Type: application/json)."),
+        "429": {
+            **_error("Too many readings are waiting to be stored; retry."),
+            "headers": _retry_after(),
+        },
+        "503": {
+            **_error("Store unavailable: the readings were NOT stored; retry later."),
+            "headers": _retry_after(),
+        },
+    }
+
+
+def _common_errors() -> dict:
+    return {
+        "405": _error("Method not allowed on this path."),
+        "500": _error("Unexpected server error (a bug; it is logged)."),
+    }
+
+
+def _schemas() -> dict:
+    number = {"type": "number", "minimum": 0}
+    reading_fields = {
+        "portId": {"type": "string", "minLength": 1, "maxLength": 64, "description": "Port id."},
+        "voltage": {**number, "maximum": 1000, "description": "Volts."},
+        "current": {**number, "maximum": 1000, "description": "Amperes."},
+        "power": {**number, "maximum": 1_000_000, "description": "Watts."},
+        "timestamp": {
+            "oneOf": [{"type": "string", "format": "date-time"}, {"type": "number"}],
+            "description": "When it was measured (ISO 8601, naive means UTC, or epoch seconds); "
+            "default: when it arrives. At most 5 minutes in the future, not before 2000.",
+        },
+    }
+    device_token = {
+        "type": "string",
+        "description": "The device token; may be sent as `Authorization: Bearer` instead.",
+    }
+    stored = {
+        "id": {"type": "integer"},
+        "voltage": {"type": "number"},
+        "current": {"type": "number"},
+        "power": {"type": "number"},
+        "timestamp": {
+            "type": "string",
+            "format": "date-time",
+            "example": "2024-01-01T12:00:00.000Z",
+        },
+    }
+    verdict = {
+        "phantomDetected": {
+            "type": "boolean",
+            "description": "The port is drawing phantom (standby) power.",
+        },
+        "portStatus": {
+            "type": "string",
+            "enum": ["active", "off"],
+            "description": "`off`: the device should open its relay.",
+        },
+    }
+    return {
+        "Reading": {
+            "type": "object",
+            "required": ["portId", "voltage", "current", "power"],
+            "properties": {"deviceToken": device_token, **reading_fields},
+        },
+        "ReadingBatch": {
+            "type": "object",
+            "required": ["readings"],
+            "properties": {
+                "deviceToken": device_token,
+                "readings": {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": {
+                        "type": "object",
+                        "required": ["portId", "voltage", "current", "power"],
+                        "properties": reading_fields,
+                    },
+                },
+            },
+        },
+        "StoredReading": {"type": "object", "required": list(stored), "properties": stored},
+        "ReadingCreated": {
+            "type": "object",
+            "required": ["success", "message", "data"],
+            "properties": {
+                "success": {"type": "boolean", "enum": [True]},
+                "message": {"type": "string", "example": "Sensor reading created successfully"},
+                "data": {
+                    "type": "object",
+                    "required": ["reading", *verdict],
+                    "properties": {"reading": _ref("StoredReading"), **verdict},
+                },
+            },
+        },
+        "ReadingsCreated": {
+            "type": "object",
+            "required": ["success", "message", "data"],
+            "properties": {
+                "success": {"type": "boolean", "enum": [True]},
+                "message": {"type": "string", "example": "Sensor readings created successfully"},
+                "data": {
+                    "type": "object",
+                    "required": ["readings"],
+                    "properties": {
+                        "readings": {
+                            "type": "array",
+                            "description": "In the order sent.",
+                            "items": {
+                                "type": "object",
+                                "required": ["portId", *stored, *verdict],
+                                "properties": {"portId": {"type": "string"}, **stored, **verdict},
+                            },
+                        }
+                    },
+                },
+            },
+        },
+        "Health": {
+            "type": "object",
+            "required": ["success", "message", "data"],
+            "properties": {
+                "success": {"type": "boolean"},
+                "message": {"type": "string", "example": "ok"},
+                "data": {
+                    "type": "object",
+                    "required": ["version", "writer", "queued", "database"],
+                    "properties": {
+                        "version": {"type": "string"},
+                        "writer": {"type": "string", "enum": ["running", "stopped"]},
+                        "queued": {"type": "integer", "minimum": 0},
+                        "database": {
+                            "type": "string",
+                            "enum": ["reachable", "unreachable", "unchecked"],
+                        },
+                    },
+                },
+            },
+        },
+        "Error": {
+            "type": "object",
+            "required": ["success", "message"],
+            "properties": {
+                "success": {"type": "boolean", "enum": [False]},
+                "message": {"type": "string", "description": "What is wrong, naming the field."},
+            },
+        },
+    }
+
+
+def _json_body(schema: str) -> dict:
+    return {"required": True, "content": {_JSON: {"schema": _ref(schema)}}}
+
+
+def openapi_spec(
+    *, version: str, max_body_bytes: int, max_batch_readings: int, max_batch_bytes: int
+) -> dict:
+    """The spec of every route, with every status it can answer."""
+    security = [{}, {"bearerToken": []}]  # the token may also be in the body
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "Phantom Desktop device API",
+            "version": version,
+            "description": "Devices and sensor scripts send power readings; each 201 means the "
+            "reading is stored. Every error answers {success: false, message}.",
+        },
+        "paths": {
+            "/api/sensor/reading": {
+                "post": {
+                    "operationId": "createReading",
+                    "summary": "Store one reading and learn whether the port should stay on.",
+                    "security": security,
+                    "requestBody": _json_body("Reading"),
+                    "responses": {
+                        "201": {
+                            "description": "Stored.",
+                            "content": {_JSON: {"schema": _ref("ReadingCreated")}},
+                        },
+                        **_ingest_errors(max_body_bytes),
+                        **_common_errors(),
+                    },
+                }
+            },
+            "/api/sensor/readings": {
+                "post": {
+                    "operationId": "createReadings",
+                    "summary": "Store a batch of readings from one device: all or none.",
+                    "description": f"At most {max_batch_readings} readings. The first invalid "
+                    "reading is named as `readings[i]` and nothing is stored.",
+                    "security": security,
+                    "requestBody": _json_body("ReadingBatch"),
+                    "responses": {
+                        "201": {
+                            "description": "All stored.",
+                            "content": {_JSON: {"schema": _ref("ReadingsCreated")}},
+                        },
+                        **_ingest_errors(
+                            max_batch_bytes,
+                            f", or it holds more than {max_batch_readings} readings",
+                        ),
+                        **_common_errors(),
+                    },
+                }
+            },
+            "/api/health": {
+                "get": {
+                    "operationId": "health",
+                    "summary": "Whether readings can be stored now.",
+                    "responses": {
+                        "200": {
+                            "description": "Ready.",
+                            "content": {_JSON: {"schema": _ref("Health")}},
+                        },
+                        "503": {
+                            "description": "Not ready: the writer is stopped or the database "
+                            "is unreachable; the message says which.",
+                            "content": {_JSON: {"schema": _ref("Health")}},
+                        },
+                        **_common_errors(),
+                    },
+                }
+            },
+            "/api/openapi.json": {
+                "get": {
+                    "operationId": "openapi",
+                    "summary": "This document.",
+                    "responses": {
+                        "200": {
+                            "description": "The OpenAPI document.",
+                            "content": {_JSON: {"schema": {"type": "object"}}},
+                        },
+                        **_common_errors(),
+                    },
+                }
+            },
+        },
+        "components": {
+            "schemas": _schemas(),
+            "securitySchemes": {
+                "bearerToken": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "The device token, instead of `deviceToken` in the body.",
+                }
+            },
+        },
+    }
