@@ -6,7 +6,6 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Callable
 
 from phantom_desktop import __version__, commands
 from phantom_desktop.config import AppPaths, ConfigError, Settings, load_settings
@@ -56,42 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=argparse.SUPPRESS, help="address to listen on")
     serve.add_argument("--port", type=int, default=argparse.SUPPRESS, help="HTTP port")
 
-    device = sub.add_parser("device", help="manage devices").add_subparsers(
-        dest="action", metavar="ACTION", required=True
-    )
-    add = device.add_parser("add", parents=[common], help="add a device")
-    add.add_argument("name")
-    device.add_parser("list", parents=[common], help="list devices")
-
-    token = sub.add_parser("token", help="manage device tokens").add_subparsers(
-        dest="action", metavar="ACTION", required=True
-    )
-    create = token.add_parser("create", parents=[common], help="create a token (shown once)")
-    create.add_argument("device_id")
-
-    port = sub.add_parser("port", help="manage ports").add_subparsers(
-        dest="action", metavar="ACTION", required=True
-    )
-    add = port.add_parser("add", parents=[common], help="add a port")
-    add.add_argument("name")
-    add.add_argument("--device", dest="device_id", help="id of the device that feeds this port")
-    add.add_argument(
-        "--threshold", type=float, required=True, metavar="W", help="standby threshold in watts"
-    )
-    add.add_argument(
-        "--min-duration",
-        type=float,
-        default=30.0,
-        metavar="S",
-        help="seconds of standby before an alert (default 30; 0 = first reading)",
-    )
-    add.add_argument(
-        "--no-auto-cut",
-        dest="auto_cut",
-        action="store_false",
-        help="only report phantom power, never turn this port off (fridge, router)",
-    )
-    port.add_parser("list", parents=[common], help="list ports")
+    commands.register(sub, common)
     return parser
 
 
@@ -107,20 +71,12 @@ def _print_result(result: object, as_json: bool) -> None:
 
 
 def _management(args: argparse.Namespace, paths: AppPaths, settings: Settings) -> int:
-    handlers: dict[tuple[str, str], Callable] = {
-        ("device", "add"): lambda s, u: commands.device_add(s, u, args.name),
-        ("device", "list"): commands.device_list,
-        ("token", "create"): lambda s, u: commands.token_create(s, u, args.device_id),
-        ("port", "add"): lambda s, u: commands.port_add(
-            s, u, args.name, args.device_id, args.threshold, args.min_duration, args.auto_cut
-        ),
-        ("port", "list"): commands.port_list,
-    }
     engine = open_store(args.db or settings.resolved_db_url(paths))
     try:
         with session_factory(engine).begin() as session:
             user_id = ensure_local_user(session).id
-            result = handlers[(args.command, args.action)](session, user_id)
+            ctx = commands.CommandContext(session, user_id, args, paths, settings)
+            result = args.handler(ctx)
     finally:
         engine.dispose()
     _print_result(result, args.json)
