@@ -1,0 +1,1 @@
+"""The Qt window: live plot, ports table, alerts. Consumes the store and the live feed only."""

@@ -1,0 +1,125 @@
+"""The alerts list: phantom notifications, newest first, with an unread count."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QFont
+
+from phantom_desktop.ingest.messages import PhantomAlert
+from phantom_desktop.ui import formatting
+from phantom_desktop.ui.queries import AlertInfo
+
+MAX_ROWS = 500
+_AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class AlertColumn(enum.IntEnum):
+    TIME = 0
+    PORT = 1
+    MESSAGE = 2
+
+
+HEADERS = {AlertColumn.TIME: "Time", AlertColumn.PORT: "Port", AlertColumn.MESSAGE: "Message"}
+
+
+def alert_info(alert: PhantomAlert) -> AlertInfo:
+    """The panel's view of an alert that just arrived from the writer."""
+    return AlertInfo(
+        alert.notification_id, alert.port_id, alert.port_name, alert.detected_at, alert.message
+    )
+
+
+class AlertsModel(QAbstractTableModel):
+    """Keeps at most MAX_ROWS alerts; unread ones show in bold."""
+
+    unread_count_changed = Signal(int)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._rows: list[AlertInfo] = []
+        self._ids: set[int] = set()
+        self._unread = 0
+
+    @property
+    def unread_count(self) -> int:
+        return self._unread
+
+    def newest_id(self) -> int | None:
+        return self._rows[0].notification_id if self._rows else None
+
+    def alert_at(self, position: int) -> AlertInfo:
+        return self._rows[position]
+
+    def rowCount(self, parent: _AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(AlertColumn)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[AlertColumn(section)]
+        return None
+
+    def data(self, index: _AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        info = self._rows[index.row()]
+        column = AlertColumn(index.column())
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == AlertColumn.TIME:
+                return formatting.local_time(info.time)
+            return info.port_name if column == AlertColumn.PORT else info.message
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return info.message
+        if role == Qt.ItemDataRole.FontRole and not info.is_read:
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+    def add(self, infos: Iterable[AlertInfo]) -> None:
+        """Insert alerts not shown yet at the top, newest first; drop the oldest beyond MAX_ROWS."""
+        fresh = sorted(
+            (info for info in infos if info.notification_id not in self._ids),
+            key=lambda info: info.notification_id,
+            reverse=True,
+        )
+        if not fresh:
+            return
+        self.beginInsertRows(QModelIndex(), 0, len(fresh) - 1)
+        self._rows[:0] = fresh
+        self._ids.update(info.notification_id for info in fresh)
+        self.endInsertRows()
+        if len(self._rows) > MAX_ROWS:
+            self.beginRemoveRows(QModelIndex(), MAX_ROWS, len(self._rows) - 1)
+            for info in self._rows[MAX_ROWS:]:
+                self._ids.discard(info.notification_id)
+            del self._rows[MAX_ROWS:]
+            self.endRemoveRows()
+        self._recount()
+
+    def mark_read(self, up_to_id: int) -> None:
+        """Show alerts up to `up_to_id` as read (after the database says so)."""
+        changed = [
+            position
+            for position, info in enumerate(self._rows)
+            if not info.is_read and info.notification_id <= up_to_id
+        ]
+        for position in changed:
+            self._rows[position] = replace(self._rows[position], is_read=True)
+        if changed:
+            last = len(AlertColumn) - 1
+            self.dataChanged.emit(self.index(changed[0], 0), self.index(changed[-1], last))
+        self._recount()
+
+    def _recount(self) -> None:
+        unread = sum(not info.is_read for info in self._rows)
+        if unread != self._unread:
+            self._unread = unread
+            self.unread_count_changed.emit(unread)

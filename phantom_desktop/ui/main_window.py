@@ -1,0 +1,292 @@
+"""The main window: live power plot, ports table, alerts and status bar.
+
+It only consumes: start state comes from the database on a worker thread, live data from the
+writer's feed through `LiveBridge`, and port changes go to the writer as `PortCommand`s.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta, timezone
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
+
+from phantom_desktop.app import Services
+from phantom_desktop.ingest.messages import CommittedBatch, PortCommand
+from phantom_desktop.store.models import PORT_ACTIVE
+from phantom_desktop.ui.alerts_model import AlertsModel, alert_info
+from phantom_desktop.ui.alerts_panel import AlertsPanel
+from phantom_desktop.ui.db_worker import DbWorker
+from phantom_desktop.ui.live_bridge import LiveBridge
+from phantom_desktop.ui.live_plot import CAPACITY, WINDOW_S, LivePlot
+from phantom_desktop.ui.panel import title_label
+from phantom_desktop.ui.port_colors import PortColors
+from phantom_desktop.ui.ports_model import PortsModel
+from phantom_desktop.ui.ports_panel import PortsPanel
+from phantom_desktop.ui.queries import (
+    PortInfo,
+    Snapshot,
+    load_port,
+    load_ports,
+    load_snapshot,
+    mark_read,
+)
+from phantom_desktop.ui.status_bar import StatusBar
+
+log = logging.getLogger(__name__)
+
+WINDOW_TITLE = "Phantom Desktop"
+DEFAULT_SIZE = (1200, 760)
+SETTINGS_FILE = "window.ini"
+SETTINGS_GROUP = "MainWindow"
+SETTINGS_VERSION = 1
+COMMAND_TIMEOUT_S = 10.0
+
+
+def window_settings(config_dir: Path) -> QSettings:
+    """The window's UI state file, next to the application settings."""
+    return QSettings(str(config_dir / SETTINGS_FILE), QSettings.Format.IniFormat)
+
+
+class MainWindow(QMainWindow):
+    """The application window for one `Services`; call `shutdown()` (or close it) to stop."""
+
+    loaded = Signal()  # the start state is shown and live updates are running
+
+    def __init__(
+        self, services: Services, settings: QSettings | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._user_id = services.user_id
+        self._settings = settings or window_settings(services.paths.config_dir)
+        self._foreign_ports: set[str] = set()
+        self._unknown_ports: set[str] = set()
+        self._reloading = False
+        self._live = False
+        self._shut_down = False
+
+        colors = PortColors()
+        self.ports_model = PortsModel(colors, self)
+        self.alerts_model = AlertsModel(self)
+        self.plot = LivePlot(colors)
+        self.ports_panel = PortsPanel(self.ports_model)
+        self.alerts_panel = AlertsPanel(self.alerts_model)
+        self.status = StatusBar(services.listen_url, services.db_description)
+        self.bridge = LiveBridge(services.live_feed, parent=self)
+        self.worker = DbWorker(services.sessions, self)
+
+        self.setWindowTitle(WINDOW_TITLE)
+        self.setStatusBar(self.status)
+        self._build_layout()
+        self._build_menu()
+        self.bridge.batch_committed.connect(self.apply_batch)
+        self.ports_panel.turn_on_requested.connect(self.turn_on)
+        self.alerts_panel.mark_all_read_requested.connect(self.mark_all_read)
+        self.worker.failed.connect(self._show_error)
+        self._restore_state()
+
+        self.worker.start()
+        self.status.showMessage("Loading ports and alerts…")
+        self.worker.submit(
+            "Loading ports and alerts",
+            lambda session: load_snapshot(
+                session,
+                self._user_id,
+                datetime.now(timezone.utc),
+                timedelta(seconds=WINDOW_S),
+                CAPACITY,
+            ),
+            self._apply_snapshot,
+            on_error=lambda _message: self._start_live(),
+        )
+
+    # -- layout -------------------------------------------------------------------------------
+    def _build_layout(self) -> None:
+        plot_box = QWidget()
+        plot_layout = QVBoxLayout(plot_box)
+        plot_layout.setContentsMargins(0, 0, 0, 6)
+        plot_layout.addWidget(title_label(f"Live power · last {WINDOW_S / 60:g} minutes"))
+        plot_layout.addWidget(self.plot)
+
+        self.left_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.left_splitter.setObjectName("leftSplitter")
+        self.left_splitter.addWidget(plot_box)
+        self.left_splitter.addWidget(self.ports_panel)
+        self.left_splitter.setStretchFactor(0, 3)
+        self.left_splitter.setStretchFactor(1, 2)
+
+        self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.main_splitter.setObjectName("mainSplitter")
+        self.main_splitter.addWidget(self.left_splitter)
+        self.main_splitter.addWidget(self.alerts_panel)
+        self.main_splitter.setStretchFactor(0, 3)
+        self.main_splitter.setStretchFactor(1, 1)
+        for splitter in (self.left_splitter, self.main_splitter):
+            splitter.setChildrenCollapsible(False)
+            splitter.setHandleWidth(10)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(12, 10, 12, 4)
+        layout.addWidget(self.main_splitter)
+        self.setCentralWidget(central)
+
+    def _build_menu(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        quit_action = file_menu.addAction("&Quit")
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+
+    # -- start state --------------------------------------------------------------------------
+    def _apply_snapshot(self, snapshot: Snapshot) -> None:
+        self._show_ports(snapshot.ports)
+        for port_id, history in snapshot.history.items():
+            self.plot.backfill(port_id, history)
+        self.alerts_model.add(snapshot.alerts)
+        self.status.showMessage(f"Loaded {len(snapshot.ports)} ports", 4000)
+        self._start_live()
+
+    def _start_live(self) -> None:
+        """Start following the feed: it holds everything committed since the app started."""
+        if self._live or self._shut_down:
+            return
+        self._live = True
+        self.bridge.start()
+        self.plot.start()
+        self.status.start()
+        self.loaded.emit()
+
+    def _show_ports(self, ports: list[PortInfo]) -> None:
+        self.ports_model.set_ports(ports)
+        self.plot.set_ports((port.id, port.name) for port in ports)
+
+    # -- live updates -------------------------------------------------------------------------
+    def apply_batch(self, batch: CommittedBatch) -> None:
+        """Show one committed batch in the plot, the table, the alerts and the status bar."""
+        self.status.count_readings(len(batch.readings))
+        self.plot.append(batch.readings)
+        unknown = self.ports_model.apply_batch(batch) - self._foreign_ports
+        self.alerts_model.add(
+            alert_info(alert) for alert in batch.alerts if alert.user_id == self._user_id
+        )
+        if unknown:
+            self._unknown_ports |= unknown
+            self._reload_ports()
+
+    def _reload_ports(self) -> None:
+        """Load the port list again because readings named ports the table does not know."""
+        if self._reloading or not self._unknown_ports:
+            return
+        self._reloading = True
+        asked, self._unknown_ports = self._unknown_ports, set()
+        self.worker.submit(
+            "Loading new ports",
+            lambda session: load_ports(session, self._user_id),
+            partial(self._ports_reloaded, asked),
+            on_error=lambda _message: self._ports_reloaded(asked, None),
+        )
+
+    def _ports_reloaded(self, asked: set[str], ports: list[PortInfo] | None) -> None:
+        self._reloading = False
+        if ports is not None:
+            self._show_ports(ports)
+            foreign = asked - {port.id for port in ports}  # another user's, or deleted
+            self._foreign_ports |= foreign
+            self.plot.ignore(foreign)
+        self._reload_ports()  # ports that turned up meanwhile
+
+    # -- user actions -------------------------------------------------------------------------
+    def turn_on(self, port_id: str) -> None:
+        """Ask the writer to switch a port back on; refresh its row once that is committed."""
+        row = self.ports_model.row_of(port_id)
+        name = row.name if row is not None else port_id
+        self.ports_panel.set_pending(port_id, True)
+        command = self._services.writer.command(PortCommand(port_id, status=PORT_ACTIVE))
+
+        def wait_and_reload(session):
+            command.done.result(timeout=COMMAND_TIMEOUT_S)
+            return load_port(session, self._user_id, port_id)
+
+        self.worker.submit(
+            f"Turning on {name}",
+            wait_and_reload,
+            partial(self._turned_on, port_id),
+            on_error=lambda _message: self.ports_panel.set_pending(port_id, False),
+        )
+
+    def _turned_on(self, port_id: str, port: PortInfo | None) -> None:
+        self.ports_panel.set_pending(port_id, False)
+        if port is not None:
+            self.ports_model.update_port(port)
+            self.status.showMessage(f"{port.name} is on", 5000)
+
+    def mark_all_read(self) -> None:
+        """Mark every alert shown so far as read, in the database and then here."""
+        up_to = self.alerts_model.newest_id()
+        if up_to is None:
+            return
+        self.alerts_panel.set_busy(True)
+        self.worker.submit(
+            "Marking alerts read",
+            lambda session: mark_read(session, self._user_id, up_to),
+            lambda _count: self._marked_read(up_to),
+            on_error=lambda _message: self.alerts_panel.set_busy(False),
+        )
+
+    def _marked_read(self, up_to: int) -> None:
+        self.alerts_model.mark_read(up_to)
+        self.alerts_panel.set_busy(False)
+
+    def _show_error(self, message: str) -> None:
+        self.status.showMessage(message, 10000)
+
+    # -- state and shutdown -------------------------------------------------------------------
+    def _restore_state(self) -> None:
+        settings = self._settings
+        settings.beginGroup(SETTINGS_GROUP)
+        try:
+            version = int(settings.value("version", 0) or 0)
+            if version == SETTINGS_VERSION and self.restoreGeometry(settings.value("geometry")):
+                self.main_splitter.restoreState(settings.value("mainSplitter"))
+                self.left_splitter.restoreState(settings.value("leftSplitter"))
+                self.ports_panel.view.horizontalHeader().restoreState(settings.value("portsHeader"))
+                return
+        except (TypeError, ValueError):
+            log.warning("ignoring unreadable window state in %s", settings.fileName())
+        finally:
+            settings.endGroup()
+        # No usable state (first start, or an older layout): sensible defaults.
+        self.resize(*DEFAULT_SIZE)
+        self.main_splitter.setSizes([860, 340])
+        self.left_splitter.setSizes([420, 300])
+
+    def _save_state(self) -> None:
+        settings = self._settings
+        settings.beginGroup(SETTINGS_GROUP)
+        settings.setValue("version", SETTINGS_VERSION)
+        settings.setValue("geometry", self.saveGeometry())
+        settings.setValue("mainSplitter", self.main_splitter.saveState())
+        settings.setValue("leftSplitter", self.left_splitter.saveState())
+        settings.setValue("portsHeader", self.ports_panel.view.horizontalHeader().saveState())
+        settings.endGroup()
+        settings.sync()
+
+    def shutdown(self) -> None:
+        """Stop the timers, save the layout and wait for the worker; safe to call twice."""
+        if self._shut_down:
+            return
+        self._shut_down = True
+        self.bridge.stop()
+        self.plot.stop()
+        self.status.stop()
+        self._save_state()
+        self.worker.stop()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,138 @@
+"""The table models alone: status rules, targeted updates, alert ordering and unread count."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from PySide6.QtCore import Qt
+
+from phantom_desktop.ingest.messages import (
+    CommittedBatch,
+    PhantomAlert,
+    PortStatusChange,
+    StoredReading,
+)
+from phantom_desktop.ui.alerts_model import AlertsModel
+from phantom_desktop.ui.port_colors import PortColors
+from phantom_desktop.ui.ports_model import Column, PortsModel
+from phantom_desktop.ui.queries import AlertInfo, PortInfo
+
+NOW = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
+
+
+def reading(port_id: str, power: float, phantom=False, status="active", seconds=0, id_=1):
+    ts = NOW + timedelta(seconds=seconds)
+    return StoredReading(id_, port_id, ts, 230.0, power / 230.0, power, phantom, status)
+
+
+def alert(port_id: str, cut: bool, notification_id: int = 1) -> PhantomAlert:
+    return PhantomAlert(1, notification_id, "u", port_id, "TV", NOW, 1.5, 5.0, cut, "standby")
+
+
+@pytest.fixture
+def model(qtbot) -> PortsModel:
+    model = PortsModel(PortColors())
+    model.set_ports(
+        [PortInfo("a", "Alpha", "Plug A", 5.0, "active"), PortInfo("b", "Beta", "", 3.0, "active")]
+    )
+    return model
+
+
+def shown(model: PortsModel, port_id: str, column: Column) -> str:
+    row = model.port_ids().index(port_id)
+    return model.index(row, column).data()
+
+
+def test_only_changed_rows_are_announced(model):
+    changes = []
+    model.dataChanged.connect(lambda first, last: changes.append((first.row(), last.row())))
+
+    unknown = model.apply_batch(CommittedBatch(readings=[reading("b", 42.0)]))
+
+    assert unknown == set()
+    assert changes == [(1, 1)]
+    assert shown(model, "b", Column.POWER) == "42.0 W"
+    assert shown(model, "a", Column.POWER) == "—"
+
+
+def test_phantom_until_a_reading_says_otherwise(model):
+    model.apply_batch(
+        CommittedBatch(readings=[reading("a", 1.5, phantom=True)], alerts=[alert("a", cut=False)])
+    )
+    assert shown(model, "a", Column.STATUS) == "Phantom"
+
+    model.apply_batch(CommittedBatch(readings=[reading("a", 1.4, phantom=True, seconds=1)]))
+    assert shown(model, "a", Column.STATUS) == "Phantom"
+
+    model.apply_batch(CommittedBatch(readings=[reading("a", 80.0, seconds=2)]))
+    assert shown(model, "a", Column.STATUS) == "Active"
+
+
+def test_cut_and_turned_back_on(model):
+    model.apply_batch(
+        CommittedBatch(
+            readings=[reading("a", 1.5, phantom=True, status="off")],
+            alerts=[alert("a", cut=True)],
+            status_changes=[PortStatusChange("a", "off", "auto_cut")],
+        )
+    )
+    assert shown(model, "a", Column.STATUS) == "Off"
+
+    model.apply_batch(CommittedBatch(status_changes=[PortStatusChange("a", "active", "manual")]))
+    assert shown(model, "a", Column.STATUS) == "Active"
+
+
+def test_unknown_ports_are_reported_not_added(model):
+    unknown = model.apply_batch(CommittedBatch(readings=[reading("new", 9.0)]))
+    assert unknown == {"new"}
+    assert model.rowCount() == 2
+
+
+def test_an_older_buffered_reading_does_not_replace_the_latest(model):
+    model.apply_batch(CommittedBatch(readings=[reading("a", 50.0, seconds=10)]))
+    model.apply_batch(CommittedBatch(readings=[reading("a", 20.0, seconds=5)]))
+    assert shown(model, "a", Column.POWER) == "50.0 W"
+
+
+def test_numbers_are_right_aligned_with_units(model):
+    model.apply_batch(CommittedBatch(readings=[reading("a", 1234.5)]))
+    assert shown(model, "a", Column.POWER) == "1,234.5 W"
+    assert shown(model, "a", Column.VOLTAGE) == "230.0 V"
+    assert shown(model, "a", Column.CURRENT) == "5.367 A"
+    assert shown(model, "a", Column.THRESHOLD) == "5 W"
+    alignment = model.index(0, Column.POWER).data(Qt.ItemDataRole.TextAlignmentRole)
+    assert alignment & Qt.AlignmentFlag.AlignRight
+
+
+def test_reload_keeps_live_values_and_drops_gone_ports(model):
+    model.apply_batch(CommittedBatch(readings=[reading("a", 60.0)]))
+    model.set_ports(
+        [PortInfo("a", "Alpha TV", "Plug A", 4.0, "active"), PortInfo("c", "Gamma", "", 1.0, "off")]
+    )
+    assert model.port_ids() == ["a", "c"]
+    assert shown(model, "a", Column.NAME) == "Alpha TV"
+    assert shown(model, "a", Column.POWER) == "60.0 W"
+    assert shown(model, "c", Column.STATUS) == "Off"
+
+
+def info(notification_id: int, read: bool = False) -> AlertInfo:
+    return AlertInfo(notification_id, "a", "TV", NOW, f"alert {notification_id}", read)
+
+
+def test_alerts_newest_first_without_duplicates(qtbot):
+    alerts = AlertsModel()
+    counts: list[int] = []
+    alerts.unread_count_changed.connect(counts.append)
+
+    alerts.add([info(1, read=True), info(2)])
+    alerts.add([info(2), info(3)])
+
+    assert [alerts.alert_at(row).notification_id for row in range(alerts.rowCount())] == [3, 2, 1]
+    assert alerts.unread_count == 2
+    assert counts == [1, 2]
+
+    alerts.mark_read(2)
+    assert alerts.unread_count == 1
+    alerts.mark_read(3)
+    assert counts == [1, 2, 1, 0]
