@@ -332,6 +332,14 @@ def _ping(engine: Engine) -> None:
         connection.execute(text("SELECT 1"))
 
 
+def _finish_tasks(loop: asyncio.AbstractEventLoop) -> None:
+    """Cancel what is left (e.g. a connection accepted while stopping) and let it close."""
+    tasks = asyncio.all_tasks(loop)
+    for task in tasks:
+        task.cancel()
+    loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
+
+
 def _listen_error(exc: BaseException, host: str, port: int) -> ListenError:
     code = getattr(exc, "errno", None)
     if code == errno.EADDRINUSE:
@@ -447,6 +455,7 @@ class HttpServer:
             ready.set()
             loop.run_forever()
         finally:
+            _finish_tasks(loop)
             loop.run_until_complete(loop.shutdown_default_executor())
             loop.close()
 
