@@ -1,0 +1,23 @@
+"""What a protocol session gets from its source: where to count, log, submit, and when to stop."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from phantom_desktop.core.readings import ReadingValues
+from phantom_desktop.ingest.serial.config import SerialSourceConfig
+from phantom_desktop.ingest.serial.status import LogThrottle, SourceStats
+
+
+@dataclass(frozen=True, slots=True)
+class SessionContext:
+    """Shared by the source and its sessions; a session's `run(port)` returns once `stop` is set
+    and lets SerialException/OSError escape when the port is lost."""
+
+    config: SerialSourceConfig
+    stats: SourceStats
+    throttle: LogThrottle
+    submit: Callable[[list[ReadingValues]], None]
+    stop: threading.Event

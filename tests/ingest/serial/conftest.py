@@ -1,0 +1,115 @@
+"""Fixtures for the serial tests: a real writer on a throw-away SQLite store, emulated meters on
+pseudo-terminals, sources with short backoff, and a check that no serial thread outlives a test."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from phantom_desktop.app import Services, open_services
+from phantom_desktop.config import AppPaths, Settings
+from phantom_desktop.ingest.serial import SerialSource, SerialSourceConfig
+from phantom_desktop.store.repository import create_device, create_port
+from simulator.serial_meter import MeterHandle, start_meter
+
+SERIAL_THREADS = ("serial-source", "serial-meter")
+
+
+def wait_until(predicate: Callable[[], object], timeout: float = 5.0, what: str = "") -> None:
+    """Poll `predicate` until it is true; fail with `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what or predicate}")
+        time.sleep(0.01)
+
+
+@pytest.fixture(autouse=True)
+def _no_serial_threads_left() -> Iterator[None]:
+    yield
+    deadline = time.monotonic() + 2
+    while True:
+        left = [t.name for t in threading.enumerate() if t.name.startswith(SERIAL_THREADS)]
+        if not left or time.monotonic() > deadline:
+            break
+        time.sleep(0.01)
+    assert not left, f"threads still running after the test: {left}"
+
+
+@pytest.fixture
+def services(tmp_path) -> Iterator[Services]:
+    paths = AppPaths(tmp_path / "c", tmp_path / "d", tmp_path / "l")
+    services = open_services(paths, Settings(), db_url=f"sqlite:///{tmp_path}/t.db")
+    yield services
+    services.stop()
+
+
+@pytest.fixture
+def make_device(services) -> Callable[..., tuple[str, list[str]]]:
+    """Create a device with `n` ports; returns (device id, port ids)."""
+    counter = iter(range(1000))
+
+    def make(
+        n: int = 2, threshold_w: float = 0.01, min_duration_s: float = 0.0, auto_cut: bool = False
+    ) -> tuple[str, list[str]]:
+        number = next(counter)
+        with services.sessions.begin() as s:
+            device = create_device(s, services.user_id, f"meter {number}")
+            ports = [
+                create_port(
+                    s,
+                    services.user_id,
+                    f"port {number}.{i}",
+                    device.id,
+                    threshold_w,
+                    min_duration_s,
+                    auto_cut,
+                )
+                for i in range(n)
+            ]
+            return device.id, [p.id for p in ports]
+
+    return make
+
+
+@pytest.fixture
+def meter() -> Iterator[Callable[..., MeterHandle]]:
+    """Start emulated meters (`start_meter` arguments); all are closed at teardown."""
+    handles: list[MeterHandle] = []
+
+    def start(protocol: str, **kwargs) -> MeterHandle:
+        kwargs.setdefault("interval_s", 0.05)
+        handles.append(start_meter(protocol, **kwargs))
+        return handles[-1]
+
+    yield start
+    for handle in handles:
+        handle.close()
+
+
+@pytest.fixture
+def source(services) -> Iterator[Callable[..., SerialSource]]:
+    """Start sources from config dicts, with fast backoff; all are stopped at teardown."""
+    started: list[SerialSource] = []
+
+    def start(config: dict, **kwargs) -> SerialSource:
+        config = {"name": f"source {len(started)}", "poll_interval_s": 0.05, **config}
+        kwargs.setdefault("backoff_min_s", 0.05)
+        kwargs.setdefault("backoff_max_s", 0.2)
+        src = SerialSource(SerialSourceConfig.from_dict(config), services.writer, **kwargs)
+        src.start()
+        started.append(src)
+        return src
+
+    yield start
+    for src in started:
+        src.stop()
+
+
+@pytest.fixture
+def wait() -> Callable[..., None]:
+    """`wait(predicate, timeout=5.0, what="")`: poll until true, fail after the timeout."""
+    return wait_until
