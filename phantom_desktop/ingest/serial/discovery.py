@@ -5,6 +5,11 @@ from __future__ import annotations
 import errno
 from dataclasses import dataclass
 
+try:
+    from termios import error as _TermiosError
+except ImportError:  # Windows
+    _TermiosError = OSError
+
 import serial
 from serial.tools import list_ports
 
@@ -12,6 +17,9 @@ from phantom_desktop.ingest.serial.config import SerialSourceConfig, UsbMatch
 
 READ_TIMEOUT_S = 0.05
 WRITE_TIMEOUT_S = 1.0
+# What a port raises when its device goes away: pyserial mostly wraps OSError in
+# SerialException, but some calls (flushing the buffers) let termios.error through.
+PORT_ERRORS: tuple[type[BaseException], ...] = (serial.SerialException, OSError, _TermiosError)
 # errno values that mean "the device is not there (yet)", as opposed to a setup problem.
 _ABSENT = {errno.ENOENT, errno.ENXIO, errno.ENODEV, errno.EIO}
 
@@ -89,4 +97,6 @@ def open_port(path: str, baudrate: int) -> serial.SerialBase:
 
 def device_absent(exc: BaseException) -> bool:
     """True when opening failed because the device is not there, not because of a setup error."""
+    if isinstance(exc, _TermiosError) and exc.args:
+        return exc.args[0] in _ABSENT
     return isinstance(exc, FileNotFoundError) or getattr(exc, "errno", None) in _ABSENT

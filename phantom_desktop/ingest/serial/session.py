@@ -14,7 +14,7 @@ from phantom_desktop.ingest.serial.status import LogThrottle, SourceStats
 @dataclass(frozen=True, slots=True)
 class SessionContext:
     """Shared by the source and its sessions; a session's `run(port)` returns once `stop` is set
-    and lets SerialException/OSError escape when the port is lost."""
+    and lets the port's errors (`discovery.PORT_ERRORS`) escape when the port is lost."""
 
     config: SerialSourceConfig
     stats: SourceStats

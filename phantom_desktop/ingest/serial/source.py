@@ -19,7 +19,12 @@ import serial
 from phantom_desktop.core.readings import ReadingValues
 from phantom_desktop.ingest.messages import CREATED, CommittedBatch, Outcome, Submission
 from phantom_desktop.ingest.serial.config import LINE_PROTOCOLS, SerialSourceConfig
-from phantom_desktop.ingest.serial.discovery import device_absent, open_port, resolve_port
+from phantom_desktop.ingest.serial.discovery import (
+    PORT_ERRORS,
+    device_absent,
+    open_port,
+    resolve_port,
+)
 from phantom_desktop.ingest.serial.jsonl import status_line
 from phantom_desktop.ingest.serial.line_session import LineSession
 from phantom_desktop.ingest.serial.modbus_session import ModbusSession
@@ -120,7 +125,7 @@ class SerialSource:
             else:
                 try:
                     port = open_port(path, self.config.baudrate)
-                except (serial.SerialException, OSError, ValueError) as exc:
+                except (*PORT_ERRORS, ValueError) as exc:
                     self._open_failed(path, exc, ever_connected)
                 else:
                     ever_connected = True
@@ -150,7 +155,7 @@ class SerialSource:
         try:
             with port:
                 session.run(port)
-        except (serial.SerialException, OSError) as exc:
+        except PORT_ERRORS as exc:
             if self._stop.is_set():
                 return
             self._stats.count("reconnects")
