@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import bisect
 import enum
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QFont
 
 from phantom_desktop.ingest.messages import PhantomAlert
 from phantom_desktop.ui import formatting
 from phantom_desktop.ui.queries import AlertInfo
 
 MAX_ROWS = 500
+ALERT_ROLE = Qt.ItemDataRole.UserRole  # the row's AlertInfo
 _AnyIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -27,6 +28,10 @@ class AlertColumn(enum.IntEnum):
 HEADERS = {AlertColumn.TIME: "Time", AlertColumn.PORT: "Port", AlertColumn.MESSAGE: "Message"}
 
 
+def _newest_first(info: AlertInfo) -> tuple[float, int]:
+    return (-info.time.timestamp(), -info.notification_id)
+
+
 def alert_info(alert: PhantomAlert) -> AlertInfo:
     """The panel's view of an alert that just arrived from the writer."""
     return AlertInfo(
@@ -35,7 +40,7 @@ def alert_info(alert: PhantomAlert) -> AlertInfo:
 
 
 class AlertsModel(QAbstractTableModel):
-    """Keeps at most MAX_ROWS alerts; unread ones show in bold."""
+    """Keeps at most MAX_ROWS alerts, newest first, and counts the unread ones."""
 
     unread_count_changed = Signal(int)
 
@@ -50,7 +55,8 @@ class AlertsModel(QAbstractTableModel):
         return self._unread
 
     def newest_id(self) -> int | None:
-        return self._rows[0].notification_id if self._rows else None
+        """The highest notification id shown: "mark all read" covers it and everything older."""
+        return max(self._ids) if self._ids else None
 
     def alert_at(self, position: int) -> AlertInfo:
         return self._rows[position]
@@ -75,27 +81,35 @@ class AlertsModel(QAbstractTableModel):
             if column == AlertColumn.TIME:
                 return formatting.local_time(info.time)
             return info.port_name if column == AlertColumn.PORT else info.message
+        if role == ALERT_ROLE:
+            return info
         if role == Qt.ItemDataRole.ToolTipRole:
             return info.message
-        if role == Qt.ItemDataRole.FontRole and not info.is_read:
-            font = QFont()
-            font.setBold(True)
-            return font
         return None
 
     def add(self, infos: Iterable[AlertInfo]) -> None:
-        """Insert alerts not shown yet at the top, newest first; drop the oldest beyond MAX_ROWS."""
+        """Insert alerts not shown yet, newest first; drop the oldest beyond MAX_ROWS.
+
+        Order is by detection time, then id: a device that replays buffered readings can
+        raise an alert that is newer in the database but older in time.
+        """
         fresh = sorted(
             (info for info in infos if info.notification_id not in self._ids),
-            key=lambda info: info.notification_id,
-            reverse=True,
+            key=_newest_first,
         )
         if not fresh:
             return
-        self.beginInsertRows(QModelIndex(), 0, len(fresh) - 1)
-        self._rows[:0] = fresh
         self._ids.update(info.notification_id for info in fresh)
-        self.endInsertRows()
+        if not self._rows or _newest_first(fresh[-1]) <= _newest_first(self._rows[0]):
+            self.beginInsertRows(QModelIndex(), 0, len(fresh) - 1)  # the usual case
+            self._rows[:0] = fresh
+            self.endInsertRows()
+        else:
+            for info in fresh:
+                position = bisect.bisect_left(self._rows, _newest_first(info), key=_newest_first)
+                self.beginInsertRows(QModelIndex(), position, position)
+                self._rows.insert(position, info)
+                self.endInsertRows()
         if len(self._rows) > MAX_ROWS:
             self.beginRemoveRows(QModelIndex(), MAX_ROWS, len(self._rows) - 1)
             for info in self._rows[MAX_ROWS:]:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHeaderView, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QListView, QPushButton, QVBoxLayout, QWidget
 
-from phantom_desktop.ui.alerts_model import AlertColumn, AlertsModel
-from phantom_desktop.ui.panel import header_row, table_view, title_label
+from phantom_desktop.ui.alerts_model import ALERT_ROLE, AlertsModel
+from phantom_desktop.ui.delegates import AlertCardDelegate
+from phantom_desktop.ui.panel import header_row, title_label
 
 
 def alerts_title(unread: int) -> str:
@@ -14,7 +15,7 @@ def alerts_title(unread: int) -> str:
 
 
 class AlertsPanel(QWidget):
-    """Shows `AlertsModel`; asks (by signal) to mark everything shown as read."""
+    """Shows `AlertsModel` as cards; asks (by signal) to mark everything shown as read."""
 
     mark_all_read_requested = Signal()
 
@@ -26,15 +27,14 @@ class AlertsPanel(QWidget):
         self.mark_all_read_button = QPushButton("Mark all read")
         self.mark_all_read_button.clicked.connect(self.mark_all_read_requested)
 
-        self.view = table_view(self)
-        self.view.setObjectName("alertsTable")
+        self.view = QListView(self)
+        self.view.setObjectName("alertsList")
         self.view.setModel(model)
-        self.view.setWordWrap(True)
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(AlertColumn.TIME, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(AlertColumn.PORT, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(AlertColumn.MESSAGE, QHeaderView.ResizeMode.Stretch)
-        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.view.setItemDelegate(AlertCardDelegate(ALERT_ROLE, self.view))
+        self.view.setAlternatingRowColors(True)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setResizeMode(QListView.ResizeMode.Adjust)  # re-wrap on width changes
+        self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 import numpy as np
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QWidget
 
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
@@ -28,6 +28,7 @@ WINDOW_S = 600.0
 CAPACITY = 16384  # per port: the full window at up to ~27 readings/s
 REDRAW_INTERVAL_MS = 40
 SCROLL_EVERY_S = 1.0
+LEGEND_COLUMNS = 6
 
 
 class LivePlot(pg.PlotWidget):
@@ -71,11 +72,12 @@ class LivePlot(pg.PlotWidget):
         item.setMenuEnabled(False)
         item.enableAutoRange(axis="y")
         item.setAutoVisible(y=True)
-        legend_brush = QColor(background)
-        legend_brush.setAlpha(220)
-        return item.addLegend(
-            offset=(12, 8), labelTextColor=text, brush=legend_brush, pen=pg.mkPen("#c8c8c8")
-        )
+        # The legend takes the title's row above the plot, so it never hides a curve.
+        legend = pg.LegendItem(colCount=LEGEND_COLUMNS, labelTextColor=text, labelTextSize="9pt")
+        item.layout.removeItem(item.titleLabel)
+        item.titleLabel.hide()
+        item.layout.addItem(legend, 0, 1)
+        return legend
 
     # -- lifecycle ----------------------------------------------------------------------------
     def start(self) -> None:
@@ -100,7 +102,14 @@ class LivePlot(pg.PlotWidget):
                 self._legend.removeItem(curve)
                 self.getPlotItem().removeItem(curve)
             self._curves[port_id] = self._new_curve(port_id, name)
+            self._legend.addItem(self._curves[port_id], name)
             self._dirty.add(port_id)
+        self._fit_legend()
+
+    def _fit_legend(self) -> None:
+        """Give the legend's row of the plot layout the height its entries need."""
+        self._legend.updateSize()
+        self._legend.setFixedHeight(self._legend.layout.preferredHeight())
 
     def _new_curve(self, port_id: str, name: str) -> pg.PlotDataItem:
         curve = pg.PlotDataItem(

@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QFont
 
 from phantom_desktop.ingest.messages import CommittedBatch
 from phantom_desktop.store.models import PORT_ACTIVE, PORT_OFF
@@ -19,9 +18,9 @@ from phantom_desktop.ui.queries import PortInfo
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
 PORT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+STATUS_ROLE = Qt.ItemDataRole.UserRole + 2  # "active", "off" or "phantom", for the badge
 
 ACTIVE, OFF, PHANTOM = "active", "off", "phantom"
-_STATUS_COLORS = {ACTIVE: QColor("#2e7d32"), OFF: QColor("#757575"), PHANTOM: QColor("#d84315")}
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _AnyIndex = QModelIndex | QPersistentModelIndex
@@ -45,7 +44,7 @@ HEADERS = {
     Column.CURRENT: "Current",
     Column.POWER: "Power",
     Column.STATUS: "Status",
-    Column.THRESHOLD: "Standby below",
+    Column.THRESHOLD: "Threshold",
     Column.LAST_SEEN: "Last reading",
 }
 NUMERIC = {Column.VOLTAGE, Column.CURRENT, Column.POWER, Column.THRESHOLD, Column.LAST_SEEN}
@@ -130,19 +129,17 @@ class PortsModel(QAbstractTableModel):
             return self._sort_key(row, column)
         if role == PORT_ID_ROLE:
             return row.id
+        if role == STATUS_ROLE:
+            return row.status
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _RIGHT if column in NUMERIC else _LEFT
         if role == Qt.ItemDataRole.DecorationRole and column == Column.NAME:
             return self._colors.color(row.id)
-        if column == Column.STATUS:
-            if role == Qt.ItemDataRole.ForegroundRole:
-                return _STATUS_COLORS[row.status]
-            if role == Qt.ItemDataRole.FontRole and row.status != ACTIVE:
-                font = QFont()
-                font.setBold(True)
-                return font
-        if role == Qt.ItemDataRole.ToolTipRole and column == Column.NAME:
-            return f"Port id: {row.id}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == Column.NAME:
+                return f"Port id: {row.id}"
+            if column == Column.THRESHOLD:
+                return "Standby (phantom) power is anything above 0 W and below this"
         return None
 
     @staticmethod

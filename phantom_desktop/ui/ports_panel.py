@@ -5,8 +5,16 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, QPoint, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import QHeaderView, QMenu, QPushButton, QVBoxLayout, QWidget
 
+from phantom_desktop.ui.delegates import StatusBadgeDelegate
 from phantom_desktop.ui.panel import header_row, table_view, title_label
-from phantom_desktop.ui.ports_model import OFF, PORT_ID_ROLE, SORT_ROLE, Column, PortsModel
+from phantom_desktop.ui.ports_model import (
+    OFF,
+    PORT_ID_ROLE,
+    SORT_ROLE,
+    STATUS_ROLE,
+    Column,
+    PortsModel,
+)
 
 _COLUMN_WIDTHS = {
     Column.DEVICE: 130,
@@ -14,7 +22,7 @@ _COLUMN_WIDTHS = {
     Column.CURRENT: 85,
     Column.POWER: 90,
     Column.STATUS: 85,
-    Column.THRESHOLD: 110,
+    Column.THRESHOLD: 95,
     Column.LAST_SEEN: 105,
 }
 
@@ -43,6 +51,8 @@ class PortsPanel(QWidget):
         self.view.sortByColumn(Column.NAME, Qt.SortOrder.AscendingOrder)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
+        self.view.setItemDelegateForColumn(Column.STATUS, StatusBadgeDelegate(STATUS_ROLE, self))
+        self.view.verticalHeader().setDefaultSectionSize(30)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
         for column, width in _COLUMN_WIDTHS.items():

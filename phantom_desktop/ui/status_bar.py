@@ -7,7 +7,7 @@ from collections import deque
 
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QPainter, QPaintEvent
-from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QStatusBar, QWidget
 
 RATE_WINDOW_S = 5.0
 
@@ -68,9 +68,15 @@ class StatusBar(QStatusBar):
         self.listen_label = QLabel(listen_text(listen_url))
         self.db_label = ElidedLabel(f"Database: {db_description}")
         self.rate_label = QLabel()
-        self.rate_label.setMinimumWidth(120)
-        for label in (self.listen_label, self.db_label, self.rate_label):
-            label.setContentsMargins(8, 0, 8, 0)
+        self.rate_label.setMinimumWidth(130)
+        self.rate_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        for position, label in enumerate((self.listen_label, self.db_label, self.rate_label)):
+            if position:
+                separator = QFrame()
+                separator.setFrameShape(QFrame.Shape.VLine)
+                separator.setFrameShadow(QFrame.Shadow.Sunken)
+                self.addPermanentWidget(separator)
+            label.setContentsMargins(6, 0, 6, 0)
             self.addPermanentWidget(label)
         self._meter = RateMeter()
         self._timer = QTimer(self)

@@ -131,6 +131,22 @@ def test_turn_on_a_cut_port(qtbot, services, open_window, make_plug):
     qtbot.waitUntil(lambda: not button.isEnabled())
 
 
+def test_window_paints_ports_alerts_and_plot(qtbot, open_window, make_plug):
+    """Renders every custom delegate; an exception while painting fails the test."""
+    tv = make_plug("TV", threshold_w=5, min_duration_s=0, auto_cut=False)
+    charger = make_plug("Charger", threshold_w=1, min_duration_s=0, auto_cut=True)
+    window = open_window()
+    tv.send(1.5)
+    charger.send(0.5)
+    qtbot.waitUntil(lambda: window.alerts_model.rowCount() == 2)
+    qtbot.waitUntil(lambda: cell(window, charger.port_id, Column.STATUS) == "Off")
+
+    image = window.grab().toImage()
+
+    assert not image.isNull()
+    assert image.width() == window.width()
+
+
 def test_a_port_created_later_shows_up(qtbot, open_window, make_plug):
     window = open_window()
     assert window.ports_model.rowCount() == 0

@@ -116,8 +116,13 @@ def test_reload_keeps_live_values_and_drops_gone_ports(model):
     assert shown(model, "c", Column.STATUS) == "Off"
 
 
-def info(notification_id: int, read: bool = False) -> AlertInfo:
-    return AlertInfo(notification_id, "a", "TV", NOW, f"alert {notification_id}", read)
+def info(notification_id: int, read: bool = False, minutes: int = 0) -> AlertInfo:
+    time = NOW + timedelta(minutes=minutes)
+    return AlertInfo(notification_id, "a", "TV", time, f"alert {notification_id}", read)
+
+
+def ids(alerts: AlertsModel) -> list[int]:
+    return [alerts.alert_at(row).notification_id for row in range(alerts.rowCount())]
 
 
 def test_alerts_newest_first_without_duplicates(qtbot):
@@ -128,7 +133,7 @@ def test_alerts_newest_first_without_duplicates(qtbot):
     alerts.add([info(1, read=True), info(2)])
     alerts.add([info(2), info(3)])
 
-    assert [alerts.alert_at(row).notification_id for row in range(alerts.rowCount())] == [3, 2, 1]
+    assert ids(alerts) == [3, 2, 1]
     assert alerts.unread_count == 2
     assert counts == [1, 2]
 
@@ -136,3 +141,13 @@ def test_alerts_newest_first_without_duplicates(qtbot):
     assert alerts.unread_count == 1
     alerts.mark_read(3)
     assert counts == [1, 2, 1, 0]
+
+
+def test_alerts_are_ordered_by_time_even_when_replayed(qtbot):
+    alerts = AlertsModel()
+    alerts.add([info(1, minutes=10), info(2, minutes=20)])
+
+    alerts.add([info(3, minutes=15), info(4, minutes=30)])  # 3: from readings a device buffered
+
+    assert ids(alerts) == [4, 2, 3, 1]
+    assert alerts.newest_id() == 4
