@@ -58,9 +58,8 @@ class StatusBadgeDelegate(_PaintedDelegate):
         metrics = QFontMetrics(font)
         height = metrics.height() + 4
         width = metrics.horizontalAdvance(text) + 18
-        rect = QRectF(
-            option.rect.left() + 6, option.rect.center().y() - height / 2 + 1, width, height
-        )
+        center = QRectF(option.rect).center()
+        rect = QRectF(center.x() - width / 2, center.y() - height / 2, width, height)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)

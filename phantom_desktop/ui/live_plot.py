@@ -28,6 +28,7 @@ WINDOW_S = 600.0
 CAPACITY = 16384  # per port: the full window at up to ~27 readings/s
 REDRAW_INTERVAL_MS = 40
 SCROLL_EVERY_S = 1.0
+MIN_SPAN_S = 60.0
 LEGEND_COLUMNS = 6
 
 
@@ -189,5 +190,10 @@ class LivePlot(pg.PlotWidget):
             self._scroll(now)
 
     def _scroll(self, now: float) -> None:
-        self.getPlotItem().setXRange(now - self._window_s, now, padding=0)
+        """Show the trailing window, or less while there is less data (at least a minute)."""
+        start = now - self._window_s
+        firsts = [buffer.since(start)[0][:1] for buffer in self._buffers.values()]
+        earliest = min((float(first[0]) for first in firsts if len(first)), default=start)
+        start = max(start, min(earliest, now - MIN_SPAN_S))
+        self.getPlotItem().setXRange(start, now, padding=0)
         self._last_scroll = now

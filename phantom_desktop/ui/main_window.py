@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
     """The application window for one `Services`; call `shutdown()` (or close it) to stop."""
 
     loaded = Signal()  # the start state is shown and live updates are running
+    ports_reloaded = Signal()  # the port list was loaded again for ports seen in readings
 
     def __init__(
         self, services: Services, settings: QSettings | None = None, parent: QWidget | None = None
@@ -200,6 +201,7 @@ class MainWindow(QMainWindow):
             foreign = asked - {port.id for port in ports}  # another user's, or deleted
             self._foreign_ports |= foreign
             self.plot.ignore(foreign)
+            self.ports_reloaded.emit()
         self._reload_ports()  # ports that turned up meanwhile
 
     # -- user actions -------------------------------------------------------------------------
@@ -265,7 +267,7 @@ class MainWindow(QMainWindow):
         # No usable state (first start, or an older layout): sensible defaults.
         self.resize(*DEFAULT_SIZE)
         self.main_splitter.setSizes([860, 340])
-        self.left_splitter.setSizes([420, 300])
+        self.left_splitter.setSizes([470, 250])
 
     def _save_state(self) -> None:
         settings = self._settings

@@ -23,6 +23,7 @@ STATUS_ROLE = Qt.ItemDataRole.UserRole + 2  # "active", "off" or "phantom", for 
 ACTIVE, OFF, PHANTOM = "active", "off", "phantom"
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+_CENTER = Qt.AlignmentFlag.AlignCenter
 _AnyIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -48,6 +49,12 @@ HEADERS = {
     Column.LAST_SEEN: "Last reading",
 }
 NUMERIC = {Column.VOLTAGE, Column.CURRENT, Column.POWER, Column.THRESHOLD, Column.LAST_SEEN}
+
+
+def _alignment(column: int) -> Qt.AlignmentFlag:
+    if column == Column.STATUS:
+        return _CENTER
+    return _RIGHT if column in NUMERIC else _LEFT
 
 
 @dataclass(slots=True)
@@ -115,7 +122,7 @@ class PortsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[Column(section)]
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if section in NUMERIC else _LEFT
+            return _alignment(section)
         return None
 
     def data(self, index: _AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -132,7 +139,7 @@ class PortsModel(QAbstractTableModel):
         if role == STATUS_ROLE:
             return row.status
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if column in NUMERIC else _LEFT
+            return _alignment(column)
         if role == Qt.ItemDataRole.DecorationRole and column == Column.NAME:
             return self._colors.color(row.id)
         if role == Qt.ItemDataRole.ToolTipRole:

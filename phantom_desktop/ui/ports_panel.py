@@ -17,7 +17,6 @@ from phantom_desktop.ui.ports_model import (
 )
 
 _COLUMN_WIDTHS = {
-    Column.DEVICE: 130,
     Column.VOLTAGE: 85,
     Column.CURRENT: 85,
     Column.POWER: 90,
@@ -55,6 +54,7 @@ class PortsPanel(QWidget):
         self.view.verticalHeader().setDefaultSectionSize(30)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(Column.DEVICE, QHeaderView.ResizeMode.Stretch)
         for column, width in _COLUMN_WIDTHS.items():
             header.resizeSection(column, width)
 

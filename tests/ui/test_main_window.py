@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from phantom_desktop.ingest.messages import CommittedBatch, StoredReading
 from phantom_desktop.store import repository
-from phantom_desktop.store.models import Notification, Port
+from phantom_desktop.store.models import Notification, Port, User
 from phantom_desktop.ui.main_window import SETTINGS_GROUP, MainWindow
 from phantom_desktop.ui.ports_model import Column
 
@@ -163,7 +163,7 @@ def test_a_port_created_later_shows_up(qtbot, open_window, make_plug):
 def test_another_users_ports_stay_out(qtbot, services, open_window):
     """The live feed carries every user's readings; the window shows only its user's ports."""
     with services.sessions.begin() as session:
-        other = repository.User(name="someone else")
+        other = User(name="someone else")
         session.add(other)
         session.flush()
         port = repository.create_port(session, other.id, "Their TV", None, 5.0)
@@ -171,11 +171,13 @@ def test_another_users_ports_stay_out(qtbot, services, open_window):
     window = open_window()
     reading = StoredReading(1, port_id, datetime.now(timezone.utc), 230, 1, 230, False, "active")
 
-    window.apply_batch(CommittedBatch(readings=[reading]))
+    with qtbot.waitSignal(window.ports_reloaded, timeout=TIMEOUT_MS):
+        window.apply_batch(CommittedBatch(readings=[reading]))
 
-    qtbot.waitUntil(lambda: port_id in window._foreign_ports)
     assert window.ports_model.rowCount() == 0
     assert window.plot.curve(port_id) is None
+    with qtbot.assertNotEmitted(window.ports_reloaded, wait=300):
+        window.apply_batch(CommittedBatch(readings=[reading]))  # known to be foreign now
 
 
 def test_window_state_is_saved_and_restored(qtbot, open_window, window_settings):
