@@ -20,6 +20,8 @@ MAX_BYTES = 1_000_000
 BACKUP_COUNT = 5
 FORMAT = "%(asctime)s %(levelname)-8s [%(threadName)s] %(name)s: %(message)s"
 _HANDLER_NAMES = ("phantom-desktop-file", "phantom-desktop-stderr")
+# Loggers that say too much at INFO; heard only with verbose.
+_CHATTY = ("alembic.runtime.plugins",)
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +53,8 @@ def setup_logging(log_dir: Path, verbose: bool = False) -> Path:
         stderr_handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
         root.addHandler(stderr_handler)
     root.setLevel(level)
+    for name in _CHATTY:
+        logging.getLogger(name).setLevel(logging.NOTSET if verbose else logging.WARNING)
     logging.captureWarnings(True)
     return log_file
 

@@ -20,7 +20,7 @@ from phantom_desktop.logging_setup import (
 
 @pytest.fixture
 def restore_logging():
-    """Undo setup_logging: the root logger's handlers and level, and warnings capture."""
+    """Undo setup_logging: root handlers and level, chatty loggers' levels, warnings capture."""
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
     yield
@@ -29,6 +29,8 @@ def restore_logging():
             root.removeHandler(handler)
             handler.close()
     root.setLevel(level)
+    for name in logging_setup._CHATTY:
+        logging.getLogger(name).setLevel(logging.NOTSET)
     logging.captureWarnings(False)
 
 
@@ -78,6 +80,16 @@ def test_verbose_logs_debug(tmp_path, restore_logging):
     log_file = setup_logging(tmp_path, verbose=True)
     logging.getLogger("phantom_desktop.test").debug("details")
     assert "details" in log_file.read_text("utf-8")
+
+
+def test_alembic_plugin_chatter_only_when_verbose(tmp_path, restore_logging):
+    chatty = logging.getLogger("alembic.runtime.plugins")
+    log_file = setup_logging(tmp_path)
+    chatty.info("setup plugin quiet")
+    setup_logging(tmp_path, verbose=True)
+    chatty.info("setup plugin loud")
+    text = log_file.read_text("utf-8")
+    assert "quiet" not in text and "loud" in text
 
 
 def test_calling_setup_again_does_not_duplicate_lines(tmp_path, restore_logging):
