@@ -27,7 +27,6 @@ from phantom_desktop.ui.panel import title_label
 from phantom_desktop.ui.port_colors import PortColors
 from phantom_desktop.ui.ports_model import PortsModel
 from phantom_desktop.ui.ports_panel import PortsPanel
-from phantom_desktop.ui.pyside_compat import keep_true_alive
 from phantom_desktop.ui.queries import (
     PortInfo,
     Snapshot,
@@ -63,7 +62,6 @@ class MainWindow(QMainWindow):
         self, services: Services, settings: QSettings | None = None, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        keep_true_alive()
         self._services = services
         self._user_id = services.user_id
         self._settings = settings or window_settings(services.paths.config_dir)

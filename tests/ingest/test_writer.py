@@ -72,7 +72,7 @@ def submit(writer, sink, tag, token_hash, *values) -> None:
 
 
 def test_reading_is_acknowledged_after_it_is_stored(store):
-    engine, sessions, writer, token_hash, ids = store
+    _engine, sessions, writer, token_hash, ids = store
     sink = RecordingSink()
     submit(writer, sink, "a", token_hash, reading(ids["tv"], 103.73))
     sink.wait(1)
@@ -87,7 +87,7 @@ def test_reading_is_acknowledged_after_it_is_stored(store):
 
 
 def test_unknown_token_foreign_and_missing_ports_are_refused_and_not_stored(store):
-    engine, sessions, writer, token_hash, ids = store
+    _engine, sessions, writer, token_hash, ids = store
     sink = RecordingSink()
     submit(writer, sink, "bad-token", hash_token("nope"), reading(ids["tv"], 50))
     submit(writer, sink, "foreign", token_hash, reading(ids["foreign"], 50))
@@ -101,7 +101,7 @@ def test_unknown_token_foreign_and_missing_ports_are_refused_and_not_stored(stor
 
 
 def test_revoked_token_is_refused(store):
-    engine, sessions, writer, token_hash, ids = store
+    _engine, sessions, writer, token_hash, ids = store
     with sessions.begin() as s:
         from phantom_desktop.store.models import DeviceToken
 
@@ -113,7 +113,7 @@ def test_revoked_token_is_refused(store):
 
 
 def test_phantom_cuts_port_records_event_and_notifies(store):
-    engine, sessions, writer, token_hash, ids = store
+    _engine, sessions, writer, token_hash, ids = store
     sink = RecordingSink()
     submit(writer, sink, 1, token_hash, reading(ids["tv"], 103.0, 0))
     submit(writer, sink, 2, token_hash, reading(ids["tv"], 2.3, 2))
@@ -136,7 +136,7 @@ def test_phantom_cuts_port_records_event_and_notifies(store):
 
 
 def test_auto_cut_off_port_is_reported_once_and_stays_active(store):
-    engine, sessions, writer, token_hash, ids = store
+    _engine, sessions, writer, token_hash, ids = store
     sink = RecordingSink()
     for i in range(10):
         submit(writer, sink, i, token_hash, reading(ids["fridge"], 1.5, i * 2))
@@ -151,7 +151,7 @@ def test_auto_cut_off_port_is_reported_once_and_stays_active(store):
 
 
 def test_turning_a_port_back_on_goes_through_the_writer(store):
-    engine, sessions, writer, token_hash, ids = store
+    _engine, sessions, writer, token_hash, ids = store
     sink = RecordingSink()
     submit(writer, sink, 1, token_hash, reading(ids["tv"], 1.0))
     sink.wait(1)
@@ -164,7 +164,7 @@ def test_turning_a_port_back_on_goes_through_the_writer(store):
 
 
 def test_batch_submission_is_all_or_nothing(store):
-    engine, sessions, writer, token_hash, ids = store
+    _engine, sessions, writer, token_hash, ids = store
     sink = RecordingSink()
     submit(writer, sink, "ok", token_hash, reading(ids["tv"], 60), reading(ids["fridge"], 90))
     submit(writer, sink, "bad", token_hash, reading(ids["tv"], 60), reading("nope", 90))
@@ -177,7 +177,7 @@ def test_batch_submission_is_all_or_nothing(store):
 
 
 def test_stop_commits_everything_accepted_and_refuses_more(store):
-    engine, sessions, writer, token_hash, ids = store
+    _engine, sessions, writer, token_hash, ids = store
     sink = RecordingSink()
     for i in range(500):
         submit(writer, sink, i, token_hash, reading(ids["fridge"], 60 + i % 7, i))
@@ -192,7 +192,7 @@ def test_stop_commits_everything_accepted_and_refuses_more(store):
 
 
 def test_store_failure_answers_unavailable_and_acknowledges_nothing(store):
-    engine, sessions, writer, token_hash, ids = store
+    engine, _sessions, writer, token_hash, ids = store
     writer.stop()
     broken = Writer(engine)
     broken._ports = lambda conn, port_ids: (_ for _ in ()).throw(OSError("disk gone"))
