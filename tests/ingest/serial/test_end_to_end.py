@@ -60,6 +60,7 @@ def test_readings_reach_the_database_and_the_live_feed(
     port_ids, handle, src = start_pair(protocol, make_device, meter, source)
     wait(lambda: src.status.readings >= 8, what="eight acknowledged readings")
     src.stop()
+    services.writer.stop()  # commits and acknowledges whatever the source queued last
 
     rows = stored_rows(services)
     assert len(rows) == src.status.readings
