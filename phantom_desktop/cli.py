@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import logging
+import os
 import sys
 
 from phantom_desktop import __version__, commands
+from phantom_desktop.cli_support import interactive
 from phantom_desktop.config import AppPaths, ConfigError, Settings, load_settings
+from phantom_desktop.store import accounts
+from phantom_desktop.store.accounts import LoginFailed
 from phantom_desktop.store.database import StoreError, open_store, session_factory
 from phantom_desktop.store.repository import InvalidInput, NotFound, ensure_local_user
 
 log = logging.getLogger(__name__)
+
+PASSWORD_ENV = "PHANTOM_PASSWORD"
 
 
 def _common_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
@@ -29,6 +36,13 @@ def _common_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
         default=argparse.SUPPRESS if suppress else False,
         help="print one JSON object or array",
     )
+    parser.add_argument(
+        "--user",
+        metavar="NAME",
+        default=default,
+        help=f"act as this account (needed on a server database); password from ${PASSWORD_ENV}"
+        " or a prompt",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,6 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--host", help="address to listen on for devices (default 127.0.0.1)")
     parser.add_argument("--port", type=int, help="HTTP port for devices (default 3000)")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation without a display and exit (0 when it works)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
     _common_options(parser, suppress=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -70,11 +89,39 @@ def _print_result(result: object, as_json: bool) -> None:
         print("  ".join(f"{key}={value}" for key, value in row.items()))
 
 
+def _password(name: str) -> str:
+    password = os.environ.get(PASSWORD_ENV)
+    if password:
+        return password
+    if not interactive():
+        raise LoginFailed(f"no password for {name!r}: set {PASSWORD_ENV} or run in a terminal")
+    return getpass.getpass(f"Password for {name}: ")
+
+
+def _acting_user_id(session, url: str, args: argparse.Namespace) -> str | None:
+    """Who a management command acts as: --user (with a password), else the local account.
+
+    A server database has no local account to fall back on: it needs --user.
+    """
+    if not getattr(args, "acts_as_user", True):
+        return None
+    name = getattr(args, "user", None)
+    if name:
+        return accounts.authenticate(session, name, _password(name)).id
+    if accounts.needs_login(url):
+        raise LoginFailed(
+            "this is a shared database: say who you are with --user NAME (password from "
+            f"${PASSWORD_ENV} or a prompt); create an account with `user add NAME`"
+        )
+    return ensure_local_user(session).id
+
+
 def _management(args: argparse.Namespace, paths: AppPaths, settings: Settings) -> int:
-    engine = open_store(args.db or settings.resolved_db_url(paths))
+    url = args.db or settings.resolved_db_url(paths)
+    engine = open_store(url)
     try:
         with session_factory(engine).begin() as session:
-            user_id = ensure_local_user(session).id
+            user_id = _acting_user_id(session, url, args)
             ctx = commands.CommandContext(session, user_id, args, paths, settings)
             result = args.handler(ctx)
     finally:
@@ -92,6 +139,10 @@ def main(argv: list[str] | None = None) -> int:
     setup_logging(paths.log_dir, verbose=args.verbose)
     try:
         settings = load_settings(paths)
+        if args.self_test:
+            from phantom_desktop.self_test import run_self_test
+
+            return run_self_test()
         if args.command is None:
             from phantom_desktop.gui import run_window
 
@@ -101,6 +152,9 @@ def main(argv: list[str] | None = None) -> int:
 
             return run_serve(paths, settings, args)
         return _management(args, paths, settings)
+    except LoginFailed as exc:
+        print(f"phantom-desktop: error: {exc}", file=sys.stderr)
+        return 3
     except (ConfigError, StoreError, InvalidInput, NotFound, OSError) as exc:
         print(f"phantom-desktop: error: {exc}", file=sys.stderr)
         return 1 if not isinstance(exc, (InvalidInput, NotFound)) else 2
