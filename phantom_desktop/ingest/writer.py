@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 
 from phantom_desktop.core.detection import PortDetector, PortRules, Verdict
 from phantom_desktop.core.readings import ReadingValues
@@ -55,7 +55,26 @@ MAX_QUEUED = 20000
 TOKEN_TOUCH_INTERVAL_S = 60.0
 _STOP = object()
 
-_insert_readings = insert(PowerReading).returning(PowerReading.id, sort_by_parameter_order=True)
+# Ids come back sorted: rows of one INSERT get increasing ids in VALUES order (SQLite rowids,
+# MariaDB AUTO_INCREMENT), and asking SQLAlchemy to sort makes SQLite insert row by row.
+_insert_readings = insert(PowerReading).returning(PowerReading.id)
+_select_credentials = (
+    select(DeviceToken.token_hash, DeviceToken.id, Device.id, Device.user_id)
+    .join(Device, Device.id == DeviceToken.device_id)
+    .where(
+        DeviceToken.token_hash.in_(bindparam("hashes", expanding=True)),
+        DeviceToken.revoked_at.is_(None),
+    )
+)
+_select_ports = select(
+    Port.id,
+    Port.user_id,
+    Port.name,
+    Port.threshold_w,
+    Port.min_duration_s,
+    Port.auto_cut,
+    Port.status,
+).where(Port.id.in_(bindparam("ids", expanding=True)))
 
 
 @dataclass(slots=True)
@@ -258,7 +277,7 @@ class Writer:
                 self._accept(conn, item, credentials, ports, batch)
 
         if batch.rows:
-            ids = conn.execute(_insert_readings, batch.rows).scalars().all()
+            ids = sorted(conn.execute(_insert_readings, batch.rows).scalars())
             self._collect_stored(batch, ids)
         self._touch_tokens(conn, credentials.values(), now)
 
@@ -267,11 +286,7 @@ class Writer:
         device_ids = {s.device_id for s in submissions if s.device_id and not s.token_hash}
         found: dict[str, _Credential] = {}
         if hashes:
-            rows = conn.execute(
-                select(DeviceToken.token_hash, DeviceToken.id, Device.id, Device.user_id)
-                .join(Device, Device.id == DeviceToken.device_id)
-                .where(DeviceToken.token_hash.in_(hashes), DeviceToken.revoked_at.is_(None))
-            )
+            rows = conn.execute(_select_credentials, {"hashes": list(hashes)})
             for token_hash, token_id, device_id, user_id in rows:
                 found[token_hash] = _Credential(token_id, device_id, user_id)
         if device_ids:
@@ -284,17 +299,7 @@ class Writer:
     def _ports(conn: Connection, port_ids: set[str]) -> dict[str, _PortRow]:
         if not port_ids:
             return {}
-        rows = conn.execute(
-            select(
-                Port.id,
-                Port.user_id,
-                Port.name,
-                Port.threshold_w,
-                Port.min_duration_s,
-                Port.auto_cut,
-                Port.status,
-            ).where(Port.id.in_(port_ids))
-        )
+        rows = conn.execute(_select_ports, {"ids": list(port_ids)})
         return {row[0]: _PortRow(*row) for row in rows}
 
     def _sync_detectors(
