@@ -10,7 +10,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select, text, update
 
-from phantom_desktop.ingest import http_server
+from phantom_desktop import __version__
+from phantom_desktop.ingest import http_api
 from phantom_desktop.store.models import DeviceToken, PhantomEvent, Port, PowerReading
 
 READING = "/api/sensor/reading"
@@ -333,6 +334,9 @@ def test_batch_is_stored_in_order(services, setup, client):
     assert readings[0]["id"] < readings[1]["id"] < readings[2]["id"]
     assert [r["phantomDetected"] for r in readings] == [False, True, False]
     assert all(r["portStatus"] == "active" for r in readings)
+    with services.engine.connect() as conn:
+        rows = dict(conn.execute(select(PowerReading.id, PowerReading.power)).all())
+    assert [rows[r["id"]] for r in readings] == [80.0, 2.0, 81.5]
     assert set(readings[0]) == {
         "id",
         "portId",
@@ -396,12 +400,18 @@ def test_batch_too_long_is_refused(services, setup, client):
     assert stored_count(services) == 0
 
 
-def test_batch_of_the_maximum_length_is_stored(services, setup, client):
-    reply = client.post(READINGS, batch(setup, *[item(setup.port_id)] * 1000))
+def test_batch_of_the_maximum_length_is_stored_in_order(services, setup, client):
+    powers = [round(50 + i / 10, 1) for i in range(1000)]
+    body = batch(setup, *[item(setup.port_id, power) for power in powers])
+
+    reply = client.post(READINGS, body)
 
     assert reply.status == 201
-    assert len(reply.body["data"]["readings"]) == 1000
-    assert stored_count(services) == 1000
+    readings = reply.body["data"]["readings"]
+    assert [r["power"] for r in readings] == powers
+    with services.engine.connect() as conn:
+        rows = dict(conn.execute(select(PowerReading.id, PowerReading.power)).all())
+    assert [rows[r["id"]] for r in readings] == powers
 
 
 def test_batch_with_unknown_token_is_unauthorized(services, setup, client):
@@ -419,7 +429,7 @@ def test_health_reports_writer_database_and_version(client):
     assert reply.body["success"] is True
     assert reply.body["message"] == "ok"
     data = reply.body["data"]
-    assert data["version"] == http_server.__version__
+    assert data["version"] == __version__
     assert data["writer"] == "running"
     assert data["database"] == "reachable"
     assert data["queued"] == 0
@@ -452,7 +462,7 @@ def test_unexpected_error_is_json_500_and_logged(setup, client, monkeypatch, cap
     def broken(*_args, **_kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(http_server, "parse_reading", broken)
+    monkeypatch.setattr(http_api, "parse_reading", broken)
 
     reply = client.post(READING, setup.reading())
 

@@ -1,0 +1,327 @@
+"""Request handling of the device HTTP API (DESIGN.md, "The HTTP contract"), on the server's loop.
+
+A handler checks the request (content type, size, JSON, token present, fields), hands the readings
+to the writer thread with an asyncio future as the tag, and answers when the writer resolves that
+future after its commit: a 201 therefore means "on disk".
+
+Content type: a body must be declared `application/json` (any parameters, e.g. a charset) or a
+`+json` type; anything else gets 415. A request with no Content-Type at all is accepted when its
+body parses as JSON (minimal firmware sometimes omits the header), and gets 415 otherwise.
+
+The device token comes from the body's `deviceToken` or, when that is absent or empty, from
+`Authorization: Bearer <token>`. Checks run in this order: 415, 413, 400 (JSON), 401 (no token),
+400 (fields), then the writer's 401/403/404, or 429/503 when it cannot take the readings.
+
+The four routes are fixed, so one dispatcher serves them (aiohttp's low-level server): it answers
+unknown paths (404), wrong methods (405) and unexpected failures (500, logged) with the same
+JSON error body as every other error — never an HTML page or a stack trace.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from aiohttp import hdrs, web
+from sqlalchemy import Engine, text
+
+from phantom_desktop import __version__
+from phantom_desktop.core.credentials import hash_token
+from phantom_desktop.core.readings import (
+    ReadingError,
+    ReadingValues,
+    format_timestamp,
+    parse_reading,
+)
+from phantom_desktop.ingest.messages import CREATED, Outcome, StoredReading, Submission
+from phantom_desktop.ingest.writer import Writer
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 64 * 1024
+MAX_BATCH_READINGS = 1000
+MAX_BATCH_BYTES = 1024 * 1024
+RETRY_AFTER_S = 1
+DB_PING_TIMEOUT_S = 5.0
+
+_encode = json.JSONEncoder(separators=(",", ":")).encode
+_Route = Callable[[web.BaseRequest], Awaitable[web.Response]]
+
+
+@dataclass(frozen=True, slots=True)
+class HttpStats:
+    """Counters for a status bar: requests answered, readings acknowledged, requests refused."""
+
+    requests: int
+    acknowledged: int
+    rejected: int
+
+
+class _Rejection(Exception):
+    """Answer the request with a JSON error body."""
+
+    def __init__(self, status: int, message: str, headers: Mapping[str, str] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers
+
+
+def _json(status: int, payload: object, headers: Mapping[str, str] | None = None) -> web.Response:
+    return web.Response(
+        body=_encode(payload).encode(),
+        status=status,
+        headers=headers,
+        content_type="application/json",
+        charset="utf-8",
+    )
+
+
+def _reading_json(stored: StoredReading) -> dict:
+    return {
+        "id": stored.id,
+        "voltage": stored.voltage,
+        "current": stored.current,
+        "power": stored.power,
+        "timestamp": format_timestamp(stored.timestamp),
+    }
+
+
+def _is_json(content_type: str) -> bool:
+    mime = content_type.partition(";")[0].strip().lower()
+    return mime == "application/json" or (
+        mime.startswith("application/") and mime.endswith("+json")
+    )
+
+
+def _token(request: web.BaseRequest, body: dict) -> str:
+    token = body.get("deviceToken")
+    if token is None or token == "":
+        scheme, _, value = request.headers.get(hdrs.AUTHORIZATION, "").partition(" ")
+        token = value.strip() if scheme.lower() == "bearer" else None
+    if not token:
+        raise _Rejection(
+            401,
+            "A device token is required: send 'deviceToken' or 'Authorization: Bearer <token>'",
+            {hdrs.WWW_AUTHENTICATE: "Bearer"},
+        )
+    if not isinstance(token, str):
+        raise _Rejection(400, "'deviceToken' must be a string")
+    return token
+
+
+def _too_large(limit: int) -> _Rejection:
+    return _Rejection(413, f"The request body must be at most {limit} bytes")
+
+
+class _FutureSink:
+    """Resolves the handlers' futures from the writer thread: one loop wake-up per batch."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+
+    def deliver(self, results: list[tuple[object, Outcome]]) -> None:
+        try:
+            self._loop.call_soon_threadsafe(_resolve, results)
+        except RuntimeError:  # the loop is closed: the server stopped without waiting for us
+            log.warning("dropping %d outcomes: the HTTP server has stopped", len(results))
+
+
+def _resolve(results: list[tuple[asyncio.Future, Outcome]]) -> None:
+    for future, outcome in results:
+        if not future.done():  # cancelled when its request was abandoned
+            future.set_result(outcome)
+
+
+def _ping(engine: Engine) -> None:
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+
+
+class DeviceApi:
+    """The routes and their counters. Create and call it on the event loop that serves it."""
+
+    def __init__(
+        self,
+        writer: Writer,
+        engine: Engine | None,
+        spec: dict,
+        max_body_bytes: int = MAX_BODY_BYTES,
+        max_batch_readings: int = MAX_BATCH_READINGS,
+        max_batch_bytes: int = MAX_BATCH_BYTES,
+    ) -> None:
+        self._writer = writer
+        self._engine = engine
+        self._loop = asyncio.get_running_loop()
+        self._sink = _FutureSink(self._loop)
+        self._spec = json.dumps(spec, indent=2).encode()
+        self._max_body_bytes = max_body_bytes
+        self._max_batch_readings = max_batch_readings
+        self.max_request_bytes = max(max_body_bytes, max_batch_bytes)
+        self._max_batch_bytes = max_batch_bytes
+        self._routes: dict[str, tuple[str, _Route]] = {
+            "/api/sensor/reading": (hdrs.METH_POST, self.post_reading),
+            "/api/sensor/readings": (hdrs.METH_POST, self.post_readings),
+            "/api/health": (hdrs.METH_GET, self.health),
+            "/api/openapi.json": (hdrs.METH_GET, self.openapi),
+        }
+        self.requests = 0
+        self.acknowledged = 0
+        self.rejected = 0
+
+    @property
+    def stats(self) -> HttpStats:
+        return HttpStats(self.requests, self.acknowledged, self.rejected)
+
+    async def handle(self, request: web.BaseRequest) -> web.Response:
+        """Route a request; every refusal becomes the contract's JSON error."""
+        self.requests += 1
+        try:
+            route = self._routes.get(request.path)
+            if route is None:
+                raise _Rejection(404, f"No such endpoint: {request.method} {request.path}")
+            method, handler = route
+            if request.method != method:
+                message = f"Method {request.method} is not allowed here: use {method}"
+                raise _Rejection(405, message, {hdrs.ALLOW: method})
+            return await handler(request)
+        except _Rejection as exc:
+            self.rejected += 1
+            return _json(exc.status, {"success": False, "message": exc.message}, exc.headers)
+        except Exception:
+            self.rejected += 1
+            log.exception("unexpected error answering %s %s", request.method, request.path)
+            return _json(500, {"success": False, "message": "Internal server error"})
+
+    # -- routes ------------------------------------------------------------------------------
+    async def post_reading(self, request: web.BaseRequest) -> web.Response:
+        body = await self._json_body(request, self._max_body_bytes)
+        token = _token(request, body)
+        try:
+            values = parse_reading(body)
+        except ReadingError as exc:
+            raise _Rejection(400, str(exc)) from None
+        outcome = await self._store(token, [values])
+        stored = outcome.readings[0]
+        data = {
+            "reading": _reading_json(stored),
+            "phantomDetected": stored.phantom,
+            "portStatus": stored.port_status,
+        }
+        return _json(201, {"success": True, "message": outcome.message, "data": data})
+
+    async def post_readings(self, request: web.BaseRequest) -> web.Response:
+        body = await self._json_body(request, self._max_batch_bytes)
+        token = _token(request, body)
+        items = body.get("readings")
+        if not isinstance(items, list) or not items:
+            raise _Rejection(400, "'readings' must be a non-empty list of readings")
+        if len(items) > self._max_batch_readings:
+            raise _Rejection(413, f"'readings' holds at most {self._max_batch_readings} readings")
+        now = datetime.now(timezone.utc)
+        values = []
+        for index, item in enumerate(items):
+            try:
+                values.append(parse_reading(item, now))
+            except ReadingError as exc:
+                raise _Rejection(400, f"readings[{index}]: {exc}") from None
+        outcome = await self._store(token, values)
+        readings = [
+            {
+                **_reading_json(stored),
+                "portId": stored.port_id,
+                "phantomDetected": stored.phantom,
+                "portStatus": stored.port_status,
+            }
+            for stored in outcome.readings
+        ]
+        message = "Sensor readings created successfully"
+        return _json(201, {"success": True, "message": message, "data": {"readings": readings}})
+
+    async def health(self, _request: web.BaseRequest) -> web.Response:
+        running = self._writer.running
+        database = await self._database_state()
+        problems = [
+            *([] if running else ["the writer is stopped"]),
+            *(["the database is unreachable"] if database == "unreachable" else []),
+        ]
+        payload = {
+            "success": not problems,
+            "message": "; ".join(problems) or "ok",
+            "data": {
+                "version": __version__,
+                "writer": "running" if running else "stopped",
+                "queued": self._writer.queued,
+                "database": database,
+            },
+        }
+        return _json(503 if problems else 200, payload)
+
+    async def openapi(self, _request: web.BaseRequest) -> web.Response:
+        return web.Response(body=self._spec, content_type="application/json", charset="utf-8")
+
+    # -- helpers -----------------------------------------------------------------------------
+    async def _json_body(self, request: web.BaseRequest, limit: int) -> dict:
+        declared = request.headers.get(hdrs.CONTENT_TYPE)
+        if declared is not None and not _is_json(declared):
+            raise _Rejection(415, f"Content-Type must be application/json, not {declared!r}")
+        if request.content_length is not None and request.content_length > limit:
+            raise _too_large(limit)
+        try:
+            raw = await request.read()
+        except web.HTTPRequestEntityTooLarge:  # a chunked body beyond every route's limit
+            raise _too_large(limit) from None
+        if len(raw) > limit:
+            raise _too_large(limit)
+        try:
+            body = json.loads(raw)
+        except ValueError as exc:
+            if declared is None:
+                raise _Rejection(
+                    415, "Send the body as JSON with Content-Type: application/json"
+                ) from None
+            detail = (
+                f": {exc.msg} at position {exc.pos}"
+                if isinstance(exc, json.JSONDecodeError)
+                else ""
+            )
+            raise _Rejection(400, f"Malformed JSON{detail}") from None
+        if not isinstance(body, dict):
+            raise _Rejection(400, "The body must be a JSON object")
+        return body
+
+    async def _store(self, token: str, readings: list[ReadingValues]) -> Outcome:
+        """Hand readings to the writer and wait for its commit; raise the refusals."""
+        future = self._loop.create_future()
+        submission = Submission(readings, self._sink, future, hash_token(token), source="http")
+        if not self._writer.submit(submission):
+            retry = {hdrs.RETRY_AFTER: str(RETRY_AFTER_S)}
+            if self._writer.running:
+                raise _Rejection(429, "Too many readings are waiting to be stored: retry", retry)
+            raise _Rejection(503, "Store unavailable: ingestion is stopped, retry later", retry)
+        outcome: Outcome = await future
+        if outcome.status != CREATED:
+            headers = None
+            if outcome.status == 401:
+                headers = {hdrs.WWW_AUTHENTICATE: "Bearer"}
+            elif outcome.status == 503:
+                headers = {hdrs.RETRY_AFTER: str(RETRY_AFTER_S)}
+            raise _Rejection(outcome.status, outcome.message, headers)
+        self.acknowledged += len(outcome.readings)
+        return outcome
+
+    async def _database_state(self) -> str:
+        if self._engine is None:
+            return "unchecked"
+        try:
+            await asyncio.wait_for(
+                self._loop.run_in_executor(None, _ping, self._engine), DB_PING_TIMEOUT_S
+            )
+        except Exception as exc:
+            log.warning("health check: the database is unreachable: %s", exc)
+            return "unreachable"
+        return "reachable"
