@@ -9,10 +9,22 @@ from __future__ import annotations
 
 import contextlib
 import os
-import pty
 import select
-import tty
 from pathlib import Path
+
+
+def _open_pty() -> tuple[int, int]:
+    """A raw pty pair (master, slave); POSIX only."""
+    try:
+        import pty
+        import tty
+    except ImportError:
+        raise OSError(
+            "virtual serial ports need a POSIX system (pty); on Windows use a com0com pair"
+        ) from None
+    master, slave = pty.openpty()
+    tty.setraw(slave)
+    return master, slave
 
 
 class PtyLink:
@@ -32,8 +44,7 @@ class PtyLink:
     def plug(self) -> None:
         if self._fds is not None:
             return
-        master, slave = pty.openpty()
-        tty.setraw(slave)
+        master, slave = _open_pty()
         os.set_blocking(master, False)
         self._fds = (master, slave)
         self.path = os.ttyname(slave)

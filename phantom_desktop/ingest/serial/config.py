@@ -33,8 +33,17 @@ MAX_POLL_INTERVAL_S = 3600.0
 MAX_PORT_ID_LENGTH = 64
 
 _KNOWN_KEYS = frozenset(
-    {"name", "port", "usb", "baudrate", "protocol", "device_id", "channels"}
-    | {"poll_interval_s", "enabled"}
+    (
+        "name",
+        "port",
+        "usb",
+        "baudrate",
+        "protocol",
+        "device_id",
+        "channels",
+        "poll_interval_s",
+        "enabled",
+    )
 )
 
 
