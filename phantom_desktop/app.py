@@ -53,9 +53,20 @@ class Services:
         self.engine.dispose()
 
 
+def start_serial_sources(services: Services) -> None:
+    """Start one thread per enabled serial source of the settings (none by default)."""
+    from phantom_desktop.ingest.serial.factory import sources_from_settings
+
+    services.sources = sources_from_settings(services.settings, services.writer, services.sessions)
+    for source in services.sources:
+        source.start()
+
+
 def start_ingestion(services: Services, host: str | None = None, port: int | None = None) -> None:
-    """Start the HTTP server (and serial sources) that feed the writer."""
+    """Start the serial sources and the HTTP server that feed the writer."""
     from phantom_desktop.ingest.http_server import HttpServer
+
+    start_serial_sources(services)
 
     server = HttpServer(
         services.writer,

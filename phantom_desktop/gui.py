@@ -6,7 +6,7 @@ import argparse
 import logging
 import sys
 
-from phantom_desktop.app import Services, open_services, start_ingestion
+from phantom_desktop.app import Services, open_services, start_http, start_serial_sources
 from phantom_desktop.config import AppPaths, Settings
 from phantom_desktop.store.database import StoreError
 
@@ -15,14 +15,15 @@ log = logging.getLogger(__name__)
 
 def _start_ingestion_or_explain(services: Services, args: argparse.Namespace, demo: bool) -> str:
     """Start HTTP ingestion; return a warning for the user when it cannot listen, else ''."""
+    start_serial_sources(services)
     try:
-        start_ingestion(services, host=args.host, port=args.port)
+        start_http(services, host=args.host, port=args.port)
     except OSError as exc:
         if not demo:
-            log.warning("ingestion is off: %s", exc)
-            return f"Devices cannot reach this window: {exc}"
+            log.warning("HTTP ingestion is off: %s", exc)
+            return f"Devices cannot reach this window over HTTP: {exc}"
         log.info("demo: %s; listening on a free port instead", exc)
-        start_ingestion(services, host=args.host, port=0)
+        start_http(services, host=args.host, port=0)
     return ""
 
 

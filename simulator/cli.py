@@ -29,6 +29,8 @@ examples:
   phantom-sim --token T --port-id P --profile charger --count 10 --interval 0.5
   phantom-sim --devices-file devices.json --quiet      many devices, one process
   phantom-sim --url http://192.168.1.20:3000 --mains 120 --token T --port-id P
+  phantom-sim serial --protocol pzem --address 1   a serial meter on a virtual port
+                                                   (see phantom-sim serial --help)
 
 A devices file is a JSON list: [{{"token": "...", "portId": "...", "profile": "fridge"}}, ...]
 ("profile" defaults to "tv"; an optional "label" names the device in the output).
@@ -193,6 +195,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")  # emoji on a console that cannot show them
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["serial"]:
+        from simulator.serial_meter import main as serial_main
+
+        return serial_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -153,6 +153,11 @@ class Writer:
         """Call `listener` (on the writer thread) with each committed batch."""
         self._listeners.append(listener)
 
+    def remove_listener(self, listener: BatchListener) -> None:
+        """Stop calling `listener`; unknown listeners are ignored."""
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
     # -- submitting --------------------------------------------------------------------------
     def submit(self, submission: Submission) -> bool:
         """Queue readings; False when the writer is stopped or overloaded (nothing queued)."""

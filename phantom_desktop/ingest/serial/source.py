@@ -113,6 +113,7 @@ class SerialSource:
                 log.error("%s: the serial thread did not stop within %.0f s", self.name, timeout)
             self._thread = None
         self._stats.set_state("stopped")
+        self._writer.remove_listener(self._on_batch)
 
     # -- the thread -----------------------------------------------------------------------------
     def _run(self) -> None:
