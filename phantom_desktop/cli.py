@@ -134,9 +134,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
     args = build_parser().parse_args(argv)
     paths = AppPaths.for_user()
-    from phantom_desktop.logging_setup import setup_logging
+    from phantom_desktop.logging_setup import install_excepthook, setup_logging
 
-    setup_logging(paths.log_dir, verbose=args.verbose)
+    install_excepthook(setup_logging(paths.log_dir, verbose=args.verbose))
     try:
         settings = load_settings(paths)
         if args.self_test:

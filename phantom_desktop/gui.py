@@ -31,16 +31,15 @@ def run_window(paths: AppPaths, settings: Settings, args: argparse.Namespace) ->
     """Show the main window until it is closed; every thread is stopped before returning."""
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from phantom_desktop.logging_setup import install_excepthook, install_qt_message_handler
+    from phantom_desktop.logging_setup import install_qt_message_handler
     from phantom_desktop.resources_path import app_icon
 
+    install_qt_message_handler()  # before QApplication: platform plugin errors happen there
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Phantom Desktop")
     app.setOrganizationName("Phantom Desktop")
     app.setDesktopFileName("phantom-desktop")
     app.setWindowIcon(app_icon())
-    install_qt_message_handler()
-    install_excepthook(paths.log_dir / "phantom-desktop.log")
 
     demo_setup = None
     db_url = args.db
