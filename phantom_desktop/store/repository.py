@@ -171,7 +171,7 @@ def delete_device(session: Session, user_id: str, device_id: str) -> DeviceDelet
     session.execute(update(Port).where(Port.device_id == device_id).values(device_id=None))
     session.delete(get_device(session, user_id, device_id))
     session.flush()
-    session.expire_all()
+    session.expire_all()  # rows the database cascaded away must not linger in the session
     return impact
 
 
@@ -357,5 +357,5 @@ def delete_port(session: Session, user_id: str, port_id: str) -> PortDeleteImpac
     impact = port_delete_impact(session, user_id, port_id)
     session.delete(get_port(session, user_id, port_id))
     session.flush()
-    session.expire_all()
+    session.expire_all()  # rows the database cascaded away must not linger in the session
     return impact
