@@ -64,9 +64,13 @@ def start_serial_sources(services: Services) -> None:
 
 def start_ingestion(services: Services, host: str | None = None, port: int | None = None) -> None:
     """Start the serial sources and the HTTP server that feed the writer."""
-    from phantom_desktop.ingest.http_server import HttpServer
-
     start_serial_sources(services)
+    start_http(services, host, port)
+
+
+def start_http(services: Services, host: str | None = None, port: int | None = None) -> None:
+    """Start the HTTP server for devices; OSError when it cannot listen."""
+    from phantom_desktop.ingest.http_server import HttpServer
 
     server = HttpServer(
         services.writer,
