@@ -7,10 +7,12 @@ Precedence, lowest first: built-in defaults, the settings file, environment vari
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
-from dataclasses import asdict, dataclass, field, fields
+import tempfile
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import platformdirs
@@ -76,23 +78,40 @@ def _validated(data: dict, origin: str) -> Settings:
     if unknown:
         log.warning("%s: ignoring unknown settings %s", origin, ", ".join(unknown))
     settings = Settings(**{k: v for k, v in data.items() if k in known})
-    if not isinstance(settings.http_port, int) or not 0 <= settings.http_port <= 65535:
+    if not isinstance(settings.http_host, str) or not settings.http_host.strip():
+        raise ConfigError(f"{origin}: http_host must be an address such as 127.0.0.1")
+    if (
+        isinstance(settings.http_port, bool)
+        or not isinstance(settings.http_port, int)
+        or not 0 <= settings.http_port <= 65535
+    ):
         raise ConfigError(f"{origin}: http_port must be a number from 0 to 65535")
     if not isinstance(settings.serial_sources, list):
         raise ConfigError(f"{origin}: serial_sources must be a list")
     return settings
 
 
+def read_settings_file(paths: AppPaths) -> dict:
+    """The settings file's own JSON object, without environment overrides ({} when absent)."""
+    if not paths.settings_file.exists():
+        return {}
+    try:
+        data = json.loads(paths.settings_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"cannot read {paths.settings_file}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"{paths.settings_file}: expected a JSON object")
+    return data
+
+
+def file_settings(paths: AppPaths) -> Settings:
+    """What the settings file says, without environment overrides: what a settings editor shows."""
+    return _validated(read_settings_file(paths), str(paths.settings_file))
+
+
 def load_settings(paths: AppPaths) -> Settings:
     """Read the settings file (defaults when it does not exist) and apply env overrides."""
-    data: dict = {}
-    if paths.settings_file.exists():
-        try:
-            data = json.loads(paths.settings_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise ConfigError(f"cannot read {paths.settings_file}: {exc}") from exc
-        if not isinstance(data, dict):
-            raise ConfigError(f"{paths.settings_file}: expected a JSON object")
+    data = read_settings_file(paths)
     if os.environ.get("PHANTOM_DB_URL"):
         data["db_url"] = os.environ["PHANTOM_DB_URL"]
     if os.environ.get("PHANTOM_HTTP_HOST"):
@@ -105,9 +124,36 @@ def load_settings(paths: AppPaths) -> Settings:
     return _validated(data, str(paths.settings_file))
 
 
-def save_settings(paths: AppPaths, settings: Settings) -> None:
-    """Write the settings file atomically (a crash never leaves half a file)."""
-    paths.config_dir.mkdir(parents=True, exist_ok=True)
-    tmp = paths.settings_file.with_suffix(".tmp")
-    tmp.write_text(json.dumps(asdict(settings), indent=2) + "\n", encoding="utf-8")
-    tmp.replace(paths.settings_file)
+def update_settings_file(paths: AppPaths, **changes: object) -> Settings:
+    """Set `changes` in the settings file and write it atomically; returns the file's settings.
+
+    Only the file's own values and the changed keys are written: environment overrides
+    (`PHANTOM_DB_URL`…) never end up in the file, and keys this version does not know are
+    kept. Nothing is written when a key is unknown or a value invalid (ConfigError).
+    """
+    known = {f.name for f in fields(Settings)}
+    unknown = sorted(set(changes) - known)
+    if unknown:
+        raise ConfigError(f"unknown setting(s): {', '.join(unknown)}")
+    data = read_settings_file(paths)
+    data.update(changes)
+    settings = _validated(data, str(paths.settings_file))
+    _write_atomically(paths.settings_file, json.dumps(data, indent=2) + "\n")
+    return settings
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write a sibling temporary file, flush it to disk, then rename it over `path`:
+    a crash leaves the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
