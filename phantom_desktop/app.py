@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -59,6 +59,28 @@ def start_serial_sources(services: Services) -> None:
 
     services.sources = sources_from_settings(services.settings, services.writer, services.sessions)
     for source in services.sources:
+        source.start()
+
+
+def restart_serial_sources(services: Services, serial_sources: list[dict]) -> None:
+    """Apply a new `serial_sources` list now: build its sources, stop the running ones, start.
+
+    Blocks while the old threads stop (a read timeout or one Modbus transaction each): call it
+    off the GUI thread. An invalid entry raises SerialConfigError and leaves everything running.
+    """
+    from phantom_desktop.ingest.serial.factory import sources_from_settings
+
+    wanted = replace(services.settings, serial_sources=list(serial_sources))
+    new_sources = sources_from_settings(wanted, services.writer, services.sessions)
+    old_sources, services.sources = services.sources, []
+    for source in old_sources:
+        try:
+            source.stop()
+        except Exception:
+            log.exception("stopping %s failed", source)
+    services.settings.serial_sources = wanted.serial_sources
+    services.sources = new_sources
+    for source in new_sources:
         source.start()
 
 
