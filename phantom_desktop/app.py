@@ -103,13 +103,19 @@ def start_http(services: Services, host: str | None = None, port: int | None = N
     services.http_server = server
 
 
-def open_services(paths: AppPaths, settings: Settings, db_url: str | None = None) -> Services:
-    """Open the database (upgrading its schema) and start the writer; no sources yet."""
+def open_services(
+    paths: AppPaths, settings: Settings, db_url: str | None = None, user_id: str | None = None
+) -> Services:
+    """Open the database (upgrading its schema) and start the writer; no sources yet.
+
+    The window acts as `user_id` (who logged in to a server database), else as the local account.
+    """
     url = db_url or settings.resolved_db_url(paths)
     engine = open_store(url)
     sessions = session_factory(engine)
-    with sessions.begin() as session:
-        user_id = ensure_local_user(session).id
+    if user_id is None:
+        with sessions.begin() as session:
+            user_id = ensure_local_user(session).id
     writer = Writer(engine)
     live_feed = LiveFeed()
     writer.add_listener(live_feed.publish)
