@@ -9,7 +9,7 @@ import logging
 import os
 import sys
 
-from phantom_desktop import __version__, commands
+from phantom_desktop import __version__, commands, serial_commands
 from phantom_desktop.cli_support import interactive
 from phantom_desktop.config import AppPaths, ConfigError, Settings, load_settings
 from phantom_desktop.store import accounts
@@ -75,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=argparse.SUPPRESS, help="HTTP port")
 
     commands.register(sub, common)
+    serial_commands.register(sub, common)
     return parser
 
 
