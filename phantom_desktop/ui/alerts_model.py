@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import replace
 from typing import Any
 
@@ -120,10 +120,26 @@ class AlertsModel(QAbstractTableModel):
 
     def mark_read(self, up_to_id: int) -> None:
         """Show alerts up to `up_to_id` as read (after the database says so)."""
+        self._set_read(lambda info: info.notification_id <= up_to_id)
+
+    def mark_ids_read(self, ids: Collection[int]) -> None:
+        """Show these alerts as read (after the database says so)."""
+        self._set_read(lambda info: info.notification_id in ids)
+
+    def remove_port(self, port_id: str) -> None:
+        """Drop the alerts of a deleted port: the database deleted them with it."""
+        for position in reversed(range(len(self._rows))):
+            if self._rows[position].port_id == port_id:
+                self.beginRemoveRows(QModelIndex(), position, position)
+                self._ids.discard(self._rows.pop(position).notification_id)
+                self.endRemoveRows()
+        self._recount()
+
+    def _set_read(self, wanted: Callable[[AlertInfo], bool]) -> None:
         changed = [
             position
             for position, info in enumerate(self._rows)
-            if not info.is_read and info.notification_id <= up_to_id
+            if not info.is_read and wanted(info)
         ]
         for position in changed:
             self._rows[position] = replace(self._rows[position], is_read=True)
