@@ -161,8 +161,8 @@ class DeviceApi:
         self._spec = json.dumps(spec, indent=2).encode()
         self._max_body_bytes = max_body_bytes
         self._max_batch_readings = max_batch_readings
-        self.max_request_bytes = max(max_body_bytes, max_batch_bytes)
         self._max_batch_bytes = max_batch_bytes
+        self.max_request_bytes = max(max_body_bytes, max_batch_bytes)
         self._routes: dict[str, tuple[str, _Route]] = {
             "/api/sensor/reading": (hdrs.METH_POST, self.post_reading),
             "/api/sensor/readings": (hdrs.METH_POST, self.post_readings),
