@@ -22,6 +22,7 @@ BADGE_COLORS = {
     "active": (QColor("#2e7d4f"), QColor("white")),
     "off": (QColor("#8a8a8a"), QColor("white")),
     "phantom": (QColor("#ffb020"), QColor("#1d1d1d")),
+    "no_relay": (QColor("#b3261e"), QColor("white")),  # off, but nothing could cut it
 }
 UNREAD_COLOR = QColor("#ffb020")
 _WRAP = int(Qt.TextFlag.TextWordWrap)

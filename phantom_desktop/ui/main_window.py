@@ -35,6 +35,8 @@ from phantom_desktop.ui.queries import (
     load_snapshot,
     mark_read,
 )
+from phantom_desktop.ui.serial_control import SerialControl
+from phantom_desktop.ui.sources_panel import SourcesPanel
 from phantom_desktop.ui.status_bar import StatusBar
 
 log = logging.getLogger(__name__)
@@ -80,12 +82,17 @@ class MainWindow(QMainWindow):
         self.status = StatusBar(services.listen_url, services.db_description)
         self.bridge = LiveBridge(services.live_feed, parent=self)
         self.worker = DbWorker(services.sessions, self)
+        self.serial = SerialControl(self, services, self.worker, self.ports_model, self.status)
+        self.sources_panel = SourcesPanel(self.serial.statuses)
 
         self.setWindowTitle(WINDOW_TITLE)
         self.setStatusBar(self.status)
         self._build_layout()
         self._build_menu()
         self.bridge.batch_committed.connect(self.apply_batch)
+        self.bridge.batch_committed.connect(self.serial.apply_batch)
+        self.sources_panel.settings_requested.connect(self.serial.open_settings)
+        self.serial.sources_restarted.connect(self.sources_panel.refresh)
         self.ports_panel.turn_on_requested.connect(self.turn_on)
         self.alerts_panel.mark_all_read_requested.connect(self.mark_all_read)
         self.worker.failed.connect(self._show_error)
@@ -124,7 +131,12 @@ class MainWindow(QMainWindow):
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.main_splitter.setObjectName("mainSplitter")
         self.main_splitter.addWidget(self.left_splitter)
-        self.main_splitter.addWidget(self.alerts_panel)
+        right_column = QWidget()
+        right_layout = QVBoxLayout(right_column)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.alerts_panel, 1)
+        right_layout.addWidget(self.sources_panel)
+        self.main_splitter.addWidget(right_column)
         self.main_splitter.setStretchFactor(0, 3)
         self.main_splitter.setStretchFactor(1, 1)
         for splitter in (self.left_splitter, self.main_splitter):
@@ -139,6 +151,8 @@ class MainWindow(QMainWindow):
 
     def _build_menu(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(self.serial.settings_action)
+        file_menu.addSeparator()
         quit_action = file_menu.addAction("&Quit")
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -160,6 +174,7 @@ class MainWindow(QMainWindow):
         self.bridge.start()
         self.plot.start()
         self.status.start()
+        self.sources_panel.start()
         self.loaded.emit()
 
     def _show_ports(self, ports: list[PortInfo]) -> None:
@@ -286,6 +301,8 @@ class MainWindow(QMainWindow):
         self.bridge.stop()
         self.plot.stop()
         self.status.stop()
+        self.sources_panel.stop()
+        self.serial.close()
         self._save_state()
         self.worker.stop()
 

@@ -18,9 +18,16 @@ from phantom_desktop.ui.queries import PortInfo
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
 PORT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-STATUS_ROLE = Qt.ItemDataRole.UserRole + 2  # "active", "off" or "phantom", for the badge
+STATUS_ROLE = Qt.ItemDataRole.UserRole + 2  # "active", "off", "phantom" or "no_relay"
 
 ACTIVE, OFF, PHANTOM = "active", "off", "phantom"
+# Off in the database, but only a meter without a relay (Modbus) measures it: still powered.
+NO_RELAY = "no_relay"
+NO_RELAY_BADGE = "Off · no relay"
+NO_RELAY_TOOLTIP = (
+    "Off — no relay: the meter cannot cut this port. It is still powered; switch it off at the"
+    " socket, or turn it back on here."
+)
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _CENTER = Qt.AlignmentFlag.AlignCenter
@@ -101,6 +108,7 @@ class PortsModel(QAbstractTableModel):
         self._colors = colors
         self._rows: list[PortRow] = []
         self._index: dict[str, int] = {}
+        self._no_relay: frozenset[str] = frozenset()
 
     # -- queries ------------------------------------------------------------------------------
     def rowCount(self, parent: _AnyIndex = QModelIndex()) -> int:  # noqa: B008
@@ -131,13 +139,15 @@ class PortsModel(QAbstractTableModel):
         row = self._rows[index.row()]
         column = Column(index.column())
         if role == Qt.ItemDataRole.DisplayRole:
+            if column == Column.STATUS and self.badge(row) == NO_RELAY:
+                return NO_RELAY_BADGE
             return self._display(row, column)
         if role == SORT_ROLE:
             return self._sort_key(row, column)
         if role == PORT_ID_ROLE:
             return row.id
         if role == STATUS_ROLE:
-            return row.status
+            return self.badge(row)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _alignment(column)
         if role == Qt.ItemDataRole.DecorationRole and column == Column.NAME:
@@ -147,7 +157,13 @@ class PortsModel(QAbstractTableModel):
                 return f"Port id: {row.id}"
             if column == Column.THRESHOLD:
                 return "Standby (phantom) power is anything above 0 W and below this"
+            if column == Column.STATUS and self.badge(row) == NO_RELAY:
+                return NO_RELAY_TOOLTIP
         return None
+
+    def badge(self, row: PortRow) -> str:
+        """The row's status as its badge shows it: a cut no relay carried out is "no_relay"."""
+        return NO_RELAY if row.status == OFF and row.id in self._no_relay else row.status
 
     @staticmethod
     def _display(row: PortRow, column: Column) -> str:
@@ -187,6 +203,15 @@ class PortsModel(QAbstractTableModel):
                 return missing if row.last_seen is None else row.last_seen.timestamp()
 
     # -- changes ------------------------------------------------------------------------------
+    def set_no_relay(self, port_ids: Iterable[str]) -> None:
+        """The ports that only a meter without a relay measures: their cuts are not carried out."""
+        port_ids = frozenset(port_ids)
+        changed, self._no_relay = port_ids ^ self._no_relay, port_ids
+        for port_id in changed:
+            position = self._index.get(port_id)
+            if position is not None:
+                self._row_changed(position, Column.STATUS, Column.STATUS)
+
     def set_ports(self, infos: Iterable[PortInfo]) -> None:
         """Follow a fresh list of ports: add new rows, drop gone ones, rename kept ones.
 

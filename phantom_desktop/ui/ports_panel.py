@@ -20,7 +20,7 @@ _COLUMN_WIDTHS = {
     Column.VOLTAGE: 85,
     Column.CURRENT: 85,
     Column.POWER: 90,
-    Column.STATUS: 85,
+    Column.STATUS: 115,  # fits "Off · no relay"
     Column.THRESHOLD: 95,
     Column.LAST_SEEN: 105,
 }
