@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -20,6 +21,18 @@ def title_label(text: str) -> QLabel:
     font.setBold(True)
     font.setPointSizeF(font.pointSizeF() * 1.15)
     label.setFont(font)
+    return label
+
+
+def muted_label(text: str = "") -> QLabel:
+    """Secondary text (hints, notes) in the palette's placeholder colour; role "muted"."""
+    label = QLabel(text)
+    label.setProperty("role", "muted")
+    label.setWordWrap(True)
+    palette = label.palette()
+    muted = palette.color(QPalette.ColorRole.PlaceholderText)
+    palette.setColor(QPalette.ColorRole.WindowText, muted)
+    label.setPalette(palette)
     return label
 
 
