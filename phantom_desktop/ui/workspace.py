@@ -1,0 +1,130 @@
+"""The window's tabs: Monitor (live), Devices, Ports and Alerts, and the links between them."""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QTabWidget, QWidget
+
+from phantom_desktop.core.snippets import listen_url
+from phantom_desktop.ingest.messages import CommittedBatch
+from phantom_desktop.store.models import LOCAL_USER_NAME, User
+from phantom_desktop.ui.alerts_model import AlertsModel
+from phantom_desktop.ui.alerts_panel import alerts_title
+from phantom_desktop.ui.alerts_view import AlertsView
+from phantom_desktop.ui.db_worker import DbWorker
+from phantom_desktop.ui.devices_view import DevicesView
+from phantom_desktop.ui.port_control import PortControl
+from phantom_desktop.ui.ports_view import PortsView
+
+
+def device_base_url(listening_on: str | None, host: str, port: int) -> str:
+    """The address devices post to, for the token snippets: where the server listens now,
+    else where the settings say it would (a wildcard address becomes the loopback one)."""
+    if listening_on:
+        parts = urlsplit(listening_on)
+        return listen_url(parts.hostname or host, parts.port or port)
+    return listen_url(host, port)
+
+
+class Workspace(QTabWidget):
+    """Holds the views; keeps devices, ports and alerts consistent when one of them changes."""
+
+    ports_changed = Signal()  # ports or device names changed: the monitor loads them again
+    mark_all_read_requested = Signal()
+    message = Signal(str)  # passing news for the status bar
+
+    def __init__(
+        self,
+        monitor: QWidget,
+        worker: DbWorker,
+        user_id: str,
+        base_url: str,
+        control: PortControl,
+        alerts_model: AlertsModel,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("workspace")
+        self.setDocumentMode(True)
+        self._worker = worker
+        self._user_id = user_id
+        self._alerts_model = alerts_model
+        self.monitor = monitor
+        self.devices_view = DevicesView(worker, user_id, base_url)
+        self.ports_view = PortsView(worker, user_id, control, self.devices_view.model)
+        self.alerts_view = AlertsView(worker, user_id, alerts_model, self.ports_view.model, control)
+        self.user_label = QLabel()
+        self.user_label.setContentsMargins(0, 0, 8, 0)
+        self.setCornerWidget(self.user_label)
+        self.addTab(monitor, "Monitor")
+        self.addTab(self.devices_view, "Devices")
+        self.addTab(self.ports_view, "Ports")
+        self.addTab(self.alerts_view, alerts_title(alerts_model.unread_count))
+        self.setTabToolTip(0, "Live power, port status and the latest alerts")
+        self.setTabToolTip(1, "Devices and their tokens")
+        self.setTabToolTip(2, "Ports: thresholds, auto-cut, on and off")
+        self.setTabToolTip(3, "Every phantom alert, read or not")
+
+        self.devices_view.devices_changed.connect(self._devices_changed)
+        self.ports_view.ports_changed.connect(self._ports_changed)
+        self.ports_view.port_deleted.connect(alerts_model.remove_port)
+        self.alerts_view.go_to_port.connect(self.show_port)
+        self.alerts_view.mark_all_read_requested.connect(self.mark_all_read_requested)
+        for view in (self.devices_view, self.ports_view, self.alerts_view):
+            view.message.connect(self.message)
+        alerts_model.unread_count_changed.connect(self._show_unread)
+
+    def load(self) -> None:
+        """Load devices and ports (the alerts model is the window's), and who is logged in."""
+        self.reload()
+        self._worker.submit(
+            "Loading the account",
+            lambda session: session.get(User, self._user_id).name,
+            self._show_user,
+        )
+
+    def reload(self) -> None:
+        """Load devices and ports again (new ones turned up in readings)."""
+        self.devices_view.reload()
+        self.ports_view.reload()
+
+    def apply_batch(self, batch: CommittedBatch) -> None:
+        """Live readings: latest power and status of ports, last reading of devices."""
+        self.ports_view.model.apply_batch(batch)
+        newest: dict[str, datetime] = {}
+        for reading in batch.readings:
+            port = self.ports_view.model.row(reading.port_id)
+            if port is not None and port.device_id is not None:
+                seen = newest.get(port.device_id)
+                if seen is None or reading.timestamp > seen:
+                    newest[port.device_id] = reading.timestamp
+        for device_id, at in newest.items():
+            self.devices_view.model.saw_reading(device_id, at)
+
+    def show_port(self, port_id: str) -> None:
+        """Switch to the Ports tab with the port selected."""
+        self.setCurrentWidget(self.ports_view)
+        self.ports_view.select_port(port_id)
+        self.ports_view.view.setFocus()
+
+    def show_alerts(self) -> None:
+        self.setCurrentWidget(self.alerts_view)
+
+    def _devices_changed(self) -> None:
+        self.ports_view.reload()  # they show device names
+        self.ports_changed.emit()
+
+    def _ports_changed(self) -> None:
+        self.devices_view.reload()  # they count ports
+        self.ports_changed.emit()
+
+    def _show_unread(self, unread: int) -> None:
+        self.setTabText(self.indexOf(self.alerts_view), alerts_title(unread))
+
+    def _show_user(self, name: str) -> None:
+        if name != LOCAL_USER_NAME:
+            self.user_label.setText(f"Signed in as <b>{html.escape(name)}</b>")
