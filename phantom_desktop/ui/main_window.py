@@ -13,10 +13,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from phantom_desktop.app import Services
-from phantom_desktop.ingest.messages import CommittedBatch, PortCommand
+from phantom_desktop.ingest.messages import CommittedBatch
 from phantom_desktop.store.models import PORT_ACTIVE
 from phantom_desktop.ui.alerts_model import AlertsModel, alert_info
 from phantom_desktop.ui.alerts_panel import AlertsPanel
@@ -25,12 +25,12 @@ from phantom_desktop.ui.live_bridge import LiveBridge
 from phantom_desktop.ui.live_plot import CAPACITY, WINDOW_S, LivePlot
 from phantom_desktop.ui.panel import title_label
 from phantom_desktop.ui.port_colors import PortColors
+from phantom_desktop.ui.port_control import PortControl
 from phantom_desktop.ui.ports_model import PortsModel
 from phantom_desktop.ui.ports_panel import PortsPanel
 from phantom_desktop.ui.queries import (
     PortInfo,
     Snapshot,
-    load_port,
     load_ports,
     load_snapshot,
     mark_read,
@@ -38,6 +38,8 @@ from phantom_desktop.ui.queries import (
 from phantom_desktop.ui.serial_control import SerialControl
 from phantom_desktop.ui.sources_panel import SourcesPanel
 from phantom_desktop.ui.status_bar import StatusBar
+from phantom_desktop.ui.tray import TrayNotifier
+from phantom_desktop.ui.workspace import Workspace, device_base_url
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +48,6 @@ DEFAULT_SIZE = (1200, 760)
 SETTINGS_FILE = "window.ini"
 SETTINGS_GROUP = "MainWindow"
 SETTINGS_VERSION = 1
-COMMAND_TIMEOUT_S = 10.0
 
 
 def window_settings(config_dir: Path) -> QSettings:
@@ -82,6 +83,8 @@ class MainWindow(QMainWindow):
         self.status = StatusBar(services.listen_url, services.db_description)
         self.bridge = LiveBridge(services.live_feed, parent=self)
         self.worker = DbWorker(services.sessions, self)
+        self.port_control = PortControl(services.writer, self.worker, self._user_id, self)
+        self.tray = TrayNotifier(QApplication.windowIcon(), self)
         self.serial = SerialControl(self, services, self.worker, self.ports_model, self.status)
         self.sources_panel = SourcesPanel(self.serial.statuses)
 
@@ -96,6 +99,14 @@ class MainWindow(QMainWindow):
         self.ports_panel.turn_on_requested.connect(self.turn_on)
         self.alerts_panel.mark_all_read_requested.connect(self.mark_all_read)
         self.worker.failed.connect(self._show_error)
+        self.port_control.status_set.connect(self._port_status_set)
+        self.port_control.status_failed.connect(self._port_status_failed)
+        self.workspace.ports_changed.connect(self.refresh_ports)
+        self.workspace.mark_all_read_requested.connect(self.mark_all_read)
+        self.workspace.message.connect(lambda message: self.status.showMessage(message, 6000))
+        self.ports_reloaded.connect(self.workspace.reload)
+        self.alerts_model.unread_count_changed.connect(self._show_unread)
+        self.tray.activated.connect(self._show_alerts)
         self._restore_state()
 
         self.worker.start()
@@ -112,6 +123,7 @@ class MainWindow(QMainWindow):
             self._apply_snapshot,
             on_error=lambda _message: self._start_live(),
         )
+        self.workspace.load()
 
     # -- layout -------------------------------------------------------------------------------
     def _build_layout(self) -> None:
@@ -143,10 +155,24 @@ class MainWindow(QMainWindow):
             splitter.setChildrenCollapsible(False)
             splitter.setHandleWidth(10)
 
+        monitor = QWidget()
+        layout = QVBoxLayout(monitor)
+        layout.setContentsMargins(0, 6, 0, 0)
+        layout.addWidget(self.main_splitter)
+        services = self._services
+        settings = services.settings
+        self.workspace = Workspace(
+            monitor,
+            self.worker,
+            self._user_id,
+            device_base_url(services.listen_url, settings.http_host, settings.http_port),
+            self.port_control,
+            self.alerts_model,
+        )
         central = QWidget()
         layout = QVBoxLayout(central)
-        layout.setContentsMargins(12, 10, 12, 4)
-        layout.addWidget(self.main_splitter)
+        layout.setContentsMargins(12, 8, 12, 4)
+        layout.addWidget(self.workspace)
         self.setCentralWidget(central)
 
     def _build_menu(self) -> None:
@@ -187,9 +213,10 @@ class MainWindow(QMainWindow):
         self.status.count_readings(len(batch.readings))
         self.plot.append(batch.readings)
         unknown = self.ports_model.apply_batch(batch) - self._foreign_ports
-        self.alerts_model.add(
-            alert_info(alert) for alert in batch.alerts if alert.user_id == self._user_id
-        )
+        self.workspace.apply_batch(batch)
+        mine = [alert for alert in batch.alerts if alert.user_id == self._user_id]
+        self.alerts_model.add(alert_info(alert) for alert in mine)
+        self.tray.notify(mine)
         if unknown:
             self._unknown_ports |= unknown
             self._reload_ports()
@@ -218,29 +245,37 @@ class MainWindow(QMainWindow):
         self._reload_ports()  # ports that turned up meanwhile
 
     # -- user actions -------------------------------------------------------------------------
-    def turn_on(self, port_id: str) -> None:
-        """Ask the writer to switch a port back on; refresh its row once that is committed."""
-        row = self.ports_model.row_of(port_id)
-        name = row.name if row is not None else port_id
-        self.ports_panel.set_pending(port_id, True)
-        command = self._services.writer.command(PortCommand(port_id, status=PORT_ACTIVE))
-
-        def wait_and_reload(session):
-            command.done.result(timeout=COMMAND_TIMEOUT_S)
-            return load_port(session, self._user_id, port_id)
-
+    def refresh_ports(self) -> None:
+        """Load the port list again after ports or devices were changed in their tabs."""
         self.worker.submit(
-            f"Turning on {name}",
-            wait_and_reload,
-            partial(self._turned_on, port_id),
-            on_error=lambda _message: self.ports_panel.set_pending(port_id, False),
+            "Loading ports", lambda session: load_ports(session, self._user_id), self._show_ports
         )
 
-    def _turned_on(self, port_id: str, port: PortInfo | None) -> None:
+    def turn_on(self, port_id: str) -> None:
+        """Ask the writer to switch a port back on; the live feed then shows it on."""
+        self.ports_panel.set_pending(port_id, True)
+        self.port_control.set_status(port_id, PORT_ACTIVE)
+
+    def _port_status_set(self, port_id: str, name: str, status: str) -> None:
         self.ports_panel.set_pending(port_id, False)
-        if port is not None:
-            self.ports_model.update_port(port)
-            self.status.showMessage(f"{port.name} is on", 5000)
+        self.status.showMessage(f"{name} is {'on' if status == PORT_ACTIVE else 'off'}", 5000)
+
+    def _port_status_failed(self, port_id: str, message: str) -> None:
+        self.ports_panel.set_pending(port_id, False)
+        self.status.showMessage(message, 10000)
+
+    def _show_unread(self, unread: int) -> None:
+        """The unread count in the title too, so it shows in the taskbar."""
+        if unread:
+            self.setWindowTitle(f"{WINDOW_TITLE} — {unread} unread alert{'s' * (unread != 1)}")
+        else:
+            self.setWindowTitle(WINDOW_TITLE)
+
+    def _show_alerts(self) -> None:
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+        self.workspace.show_alerts()
 
     def mark_all_read(self) -> None:
         """Mark every alert shown so far as read, in the database and then here."""
@@ -301,6 +336,7 @@ class MainWindow(QMainWindow):
         self.bridge.stop()
         self.plot.stop()
         self.status.stop()
+        self.tray.hide()
         self.sources_panel.stop()
         self.serial.close()
         self._save_state()

@@ -9,17 +9,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import numpy as np
-from sqlalchemy import desc, select, update
+from sqlalchemy import and_, desc, or_, select, update
 from sqlalchemy.orm import Session
 
 from phantom_desktop.store.models import (
     PORT_ACTIVE,
-    Device,
     Notification,
     PhantomEvent,
     Port,
     PowerReading,
 )
+from phantom_desktop.store.summaries import PortSummary, port_summaries
 
 RECENT_READ_ALERTS = 100
 MAX_UNREAD_ALERTS = 400  # with the read ones, what the alerts panel keeps
@@ -71,66 +71,46 @@ class Snapshot:
     alerts: list[AlertInfo] = field(default_factory=list)
 
 
-def _port_info(session: Session, port: Port, device_name: str | None, phantom: bool) -> PortInfo:
-    reading = PowerReading
-    last = session.execute(
-        select(reading.voltage, reading.current, reading.power, reading.timestamp)
-        .where(reading.port_id == port.id)
-        .order_by(desc(reading.timestamp))
-        .limit(1)
-    ).first()
-    voltage, current, power, seen = last if last is not None else (None, None, None, None)
-    return PortInfo(
-        port.id,
-        port.name,
-        device_name or "",
-        port.threshold_w,
-        port.status,
-        phantom and port.status == PORT_ACTIVE,
-        voltage,
-        current,
-        power,
-        seen,
+def _latest_voltage_current(
+    session: Session, ports: list[PortSummary]
+) -> dict[str, tuple[float, float]]:
+    """Voltage and current of each port's latest reading: one query, an index seek per port."""
+    wanted = [(port.id, port.last_reading_at) for port in ports if port.last_reading_at]
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(PowerReading.port_id, PowerReading.voltage, PowerReading.current)
+        .where(
+            or_(
+                *(
+                    and_(PowerReading.port_id == port_id, PowerReading.timestamp == at)
+                    for port_id, at in wanted
+                )
+            )
+        )
+        .order_by(PowerReading.id)  # equal timestamps: the newest row wins, as in the summaries
     )
-
-
-def _ports_with_devices(session: Session, user_id: str, port_id: str | None = None):
-    query = (
-        select(Port, Device.name)
-        .outerjoin(Device, Device.id == Port.device_id)
-        .where(Port.user_id == user_id)
-        .order_by(Port.name)
-    )
-    if port_id is not None:
-        query = query.where(Port.id == port_id)
-    return session.execute(query).all()
-
-
-def _open_event_ports(session: Session, port_ids: list[str]) -> set[str]:
-    if not port_ids:
-        return set()
-    rows = session.scalars(
-        select(PhantomEvent.port_id)
-        .where(PhantomEvent.port_id.in_(port_ids), PhantomEvent.ended_at.is_(None))
-        .distinct()
-    )
-    return set(rows)
+    return {port_id: (voltage, current) for port_id, voltage, current in rows}
 
 
 def load_ports(session: Session, user_id: str) -> list[PortInfo]:
     """The user's ports by name, with device names, latest readings and open phantom events."""
-    rows = _ports_with_devices(session, user_id)
-    phantom = _open_event_ports(session, [port.id for port, _ in rows])
-    return [_port_info(session, port, device, port.id in phantom) for port, device in rows]
-
-
-def load_port(session: Session, user_id: str, port_id: str) -> PortInfo | None:
-    """One port of the user, or None when it does not exist (any more)."""
-    rows = _ports_with_devices(session, user_id, port_id)
-    if not rows:
-        return None
-    port, device = rows[0]
-    return _port_info(session, port, device, port_id in _open_event_ports(session, [port_id]))
+    ports = port_summaries(session, user_id)
+    latest = _latest_voltage_current(session, ports)
+    return [
+        PortInfo(
+            port.id,
+            port.name,
+            port.device_name or "",
+            port.threshold_w,
+            port.status,
+            port.in_phantom and port.status == PORT_ACTIVE,
+            *latest.get(port.id, (None, None)),
+            port.latest_power_w,
+            port.last_reading_at,
+        )
+        for port in ports
+    ]
 
 
 def load_history(
