@@ -8,6 +8,7 @@ import sys
 
 from phantom_desktop.app import Services, open_services, start_http, start_serial_sources
 from phantom_desktop.config import AppPaths, Settings
+from phantom_desktop.store.accounts import needs_login
 from phantom_desktop.store.database import StoreError
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,15 @@ def run_window(paths: AppPaths, settings: Settings, args: argparse.Namespace) ->
 
             demo_setup = create_demo_database(paths.data_dir)
             db_url = demo_setup.db_url
-        services = open_services(paths, settings, db_url)
+        db_url = db_url or settings.resolved_db_url(paths)
+        user_id = None
+        if needs_login(db_url):  # a shared server database: act as whoever logs in
+            from phantom_desktop.ui.login_dialog import log_in
+
+            user_id = log_in(db_url)
+            if user_id is None:
+                return 0
+        services = open_services(paths, settings, db_url, user_id)
     except StoreError as exc:
         QMessageBox.critical(None, "Phantom Desktop — database", str(exc))
         return 1
