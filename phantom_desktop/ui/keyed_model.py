@@ -89,10 +89,7 @@ class KeyedTableModel(QAbstractTableModel):
         wanted = {row.id for row in rows}
         for position in reversed(range(len(self._rows))):
             if self._rows[position].id not in wanted:
-                self.beginRemoveRows(QModelIndex(), position, position)
-                del self._rows[position]
-                self.endRemoveRows()
-        self._index = {row.id: position for position, row in enumerate(self._rows)}
+                self._remove_at(position)
         for row in rows:
             self.put(row)
 
@@ -109,14 +106,11 @@ class KeyedTableModel(QAbstractTableModel):
             self._rows[position] = row
             self.row_changed(position)
 
-    def remove(self, key: Any) -> None:
-        position = self._index.get(key)
-        if position is None:
-            return
+    def _remove_at(self, position: int) -> None:
         self.beginRemoveRows(QModelIndex(), position, position)
         del self._rows[position]
-        self.endRemoveRows()
-        self._index = {row.id: position for position, row in enumerate(self._rows)}
+        self._index = {row.id: index for index, row in enumerate(self._rows)}
+        self.endRemoveRows()  # listeners may look rows up by key: the index is current
 
     def replace_at(self, position: int, row: Any, first: int, last: int) -> None:
         """Swap in a changed row (same id) and announce only columns `first`…`last`."""
