@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from phantom_desktop.ingest.serial.config import EMONTX_CHANNELS, MAX_MODBUS_ADDRESS
 from phantom_desktop.serial_settings import PortChoice
+from phantom_desktop.ui.panel import muted_label
 from phantom_desktop.ui.serial_labels import is_modbus
 
 JSONL_NOTE = "Each line this meter sends names its port (portId), so there is nothing to map."
@@ -109,9 +110,7 @@ class ChannelMapEditor(QWidget):
         self._ports: list[PortChoice] = []
         self._device_id: str | None = None
         self.rows: list[MappingRow] = []
-        self.note = QLabel(JSONL_NOTE)
-        self.note.setProperty("role", "muted")
-        self.note.setWordWrap(True)
+        self.note = muted_label(JSONL_NOTE)
         self.add_button = QPushButton()
         self.add_button.clicked.connect(self.add_row)
         self._rows_layout = QVBoxLayout()

@@ -82,7 +82,11 @@ class SerialSourceEditor(QDialog):
         self._choices = choices
         self._others = [e for e in others if _valid(e)]
         self._usb: UsbMatch | None = None
-        self._baud_touched = entry is not None
+        # A stored baud rate other than its protocol's default was chosen: keep it.
+        self._baud_touched = entry is not None and entry.get("baudrate") not in (
+            None,
+            DEFAULT_BAUDRATES.get(str(entry.get("protocol"))),
+        )
         self._checking = False
         self._build()
         self._load(entry or {})
@@ -141,7 +145,9 @@ class SerialSourceEditor(QDialog):
         self.form = QFormLayout()
         self.form.addRow("&Name:", self.name_edit)
         self.form.addRow("&Meter:", self.protocol_combo)
-        self.form.addRow("&Port:", detected)
+        port_label = QLabel("&Port:")
+        port_label.setBuddy(self.detected_combo)
+        self.form.addRow(port_label, detected)
         self.form.addRow("Path or &URL:", self.path_edit)
         self.form.addRow("", self.usb_check)
         self.form.addRow("&Baud rate:", self.baud_combo)

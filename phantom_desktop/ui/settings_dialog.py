@@ -37,7 +37,7 @@ from phantom_desktop.core.snippets import READING_PATH, listen_url
 from phantom_desktop.ingest.serial.config import SerialConfigError, parse_source_configs
 from phantom_desktop.serial_settings import Choices, load_choices
 from phantom_desktop.ui.db_worker import DbWorker
-from phantom_desktop.ui.panel import table_view
+from phantom_desktop.ui.panel import muted_label, table_view
 from phantom_desktop.ui.serial_source_editor import SerialSourceEditor
 from phantom_desktop.ui.serial_sources_model import SerialSourcesModel, SourceColumn
 
@@ -46,13 +46,6 @@ EMPTY_SOURCES_TEXT = (
     " speaks JSON lines."
 )
 HTTP_ENV = ("PHANTOM_HTTP_HOST", "PHANTOM_HTTP_PORT")
-
-
-def _muted(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setProperty("role", "muted")
-    label.setWordWrap(True)
-    return label
 
 
 class SettingsDialog(QDialog):
@@ -98,7 +91,7 @@ class SettingsDialog(QDialog):
         self.add_button.clicked.connect(self.add_source)
         self.edit_button.clicked.connect(self.edit_source)
         self.remove_button.clicked.connect(self.remove_source)
-        self.empty_label = _muted(EMPTY_SOURCES_TEXT)
+        self.empty_label = muted_label(EMPTY_SOURCES_TEXT)
         buttons = QHBoxLayout()
         for button in (self.add_button, self.edit_button, self.remove_button):
             buttons.addWidget(button)
@@ -108,7 +101,7 @@ class SettingsDialog(QDialog):
         serial_layout.addWidget(self.sources_view)
         serial_layout.addWidget(self.empty_label)
         serial_layout.addLayout(buttons)
-        serial_layout.addWidget(_muted("Meters start, stop or restart as soon as you press OK."))
+        serial_layout.addWidget(muted_label("Meters start, stop or restart when you press OK."))
 
         self.host_edit = QLineEdit(self._saved.http_host)
         self.host_edit.setToolTip("127.0.0.1: only this computer. 0.0.0.0: every network interface")
@@ -116,7 +109,9 @@ class SettingsDialog(QDialog):
         self.port_spin.setRange(0, 65535)
         self.port_spin.setSpecialValueText("any free port")
         self.port_spin.setValue(self._saved.http_port)
-        self.http_note = _muted()
+        self.port_spin.setMaximumWidth(160)
+        self.host_edit.setMaximumWidth(260)
+        self.http_note = muted_label()
         http_box = QGroupBox("Devices over the network (HTTP)")
         http_form = QFormLayout(http_box)
         http_form.addRow("Listen &address:", self.host_edit)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from phantom_desktop.ingest.serial.status import SourceStatus
-from phantom_desktop.ui.panel import header_row, title_label
+from phantom_desktop.ui.panel import header_row, muted_label, title_label
 from phantom_desktop.ui.serial_labels import (
     STATE_NAMES,
     counters_text,
@@ -46,12 +46,6 @@ ERROR_TEXT_COLOR = "#b3261e"
 StatusSource = Callable[[], list[SourceStatus]]
 
 
-def _muted(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setProperty("role", "muted")
-    return label
-
-
 class SourceCard(QFrame):
     """One source: name and state badge; protocol and port; rate and errors; the reason."""
 
@@ -65,7 +59,7 @@ class SourceCard(QFrame):
         self.name_label.setFont(font)
         self.state_label = QLabel()
         self.state_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.where_label = _muted()
+        self.where_label = muted_label()
         self.counters_label = QLabel()
         self.reason_label = QLabel()
         self.reason_label.setWordWrap(True)
@@ -117,8 +111,7 @@ class SourcesPanel(QWidget):
         self.settings_button = QPushButton("Settings…")
         self.settings_button.setToolTip("Add, change or remove serial meters")
         self.settings_button.clicked.connect(self.settings_requested)
-        self.empty_label = _muted(EMPTY_TEXT)
-        self.empty_label.setWordWrap(True)
+        self.empty_label = muted_label(EMPTY_TEXT)
 
         self._cards_box = QWidget()
         self._cards_layout = QVBoxLayout(self._cards_box)
