@@ -96,8 +96,28 @@ def same_name(entry: object, name: str) -> bool:
     )
 
 
+def measured_twice(config: SerialSourceConfig, others: list) -> str | None:
+    """Why `config` may not map a port another enabled source already maps, or None.
+
+    Two meters on one port would interleave their readings on its plot and in its detection.
+    """
+    if not config.enabled:
+        return None
+    for entry in others:
+        try:
+            other = SerialSourceConfig.from_dict(entry)
+        except SerialConfigError:
+            continue
+        shared = config.port_ids & other.port_ids if other.enabled else frozenset()
+        if shared:
+            channel = next(k for k, port_id in config.channels.items() if port_id in shared)
+            return f"channel {channel}: that port is already measured by {other.name!r}"
+    return None
+
+
 def with_source(sources: list, config: SerialSourceConfig) -> list[dict]:
-    """`sources` with `config` added at the end; InvalidInput if its name or port is taken."""
+    """`sources` with `config` added at the end; InvalidInput if its name, serial port or
+    one of its mapped ports is taken."""
     if any(same_name(entry, config.name) for entry in sources):
         raise InvalidInput(
             f"a serial source named {config.name!r} exists: remove it first "
@@ -108,6 +128,9 @@ def with_source(sources: list, config: SerialSourceConfig) -> list[dict]:
         parse_source_configs(updated)
     except SerialConfigError as exc:
         raise InvalidInput(str(exc)) from None
+    taken = measured_twice(config, sources)
+    if taken:
+        raise InvalidInput(taken)
     return updated
 
 

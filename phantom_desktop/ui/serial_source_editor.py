@@ -36,7 +36,7 @@ from phantom_desktop.ingest.serial.config import (
     parse_source_configs,
 )
 from phantom_desktop.ingest.serial.discovery import PortInfo
-from phantom_desktop.serial_settings import Choices
+from phantom_desktop.serial_settings import Choices, measured_twice
 from phantom_desktop.ui.channel_map_editor import ChannelMapEditor
 from phantom_desktop.ui.port_scanner import PortScanner
 from phantom_desktop.ui.serial_labels import PROTOCOL_NAMES, is_modbus
@@ -312,6 +312,10 @@ class SerialSourceEditor(QDialog):
             parse_source_configs([*self._others, config.to_dict()])
         except SerialConfigError as exc:
             message, config = friendly(str(exc)), None
+        else:
+            message = measured_twice(config, self._others)
+            if message:
+                message, config = friendly(message), None
         map_problem = self.map_editor.problem()  # more precise than "must map at least one"
         if map_problem and (message is None or "channel" in message):
             message, config = map_problem, None

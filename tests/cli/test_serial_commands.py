@@ -165,6 +165,19 @@ def test_add_refuses_a_taken_name_or_port(cli, meter_setup):
     assert settings_file() == before
 
 
+def test_add_refuses_a_port_another_meter_measures(cli, meter_setup):
+    add_pzem(cli, meter_setup, "Kitchen", "/dev/ttyUSB0", "--json").json()
+    kettle = meter_setup["ports"][0]
+
+    run = cli(
+        "serial", "add", "Clamp", "--port", "/dev/ttyACM0", "--protocol", "emontx",
+        "--device", meter_setup["device"], "--map", f"P2={kettle}",
+    )  # fmt: skip
+
+    assert run.code == 2
+    assert "channel P2: that port is already measured by 'Kitchen'" in run.err
+
+
 def test_list_shows_a_broken_entry_and_remove_deletes_it(cli):
     write_settings_file({"serial_sources": [{"name": "Old", "protocol": "modbus"}]})
 

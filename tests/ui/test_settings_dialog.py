@@ -247,6 +247,10 @@ def test_a_taken_name_or_port_is_refused_inline(qtbot, services, open_window, me
     editor.path_edit.clear()
     qtbot.keyClicks(editor.path_edit, "socket://192.0.2.7:4000")
     assert not editor.error_label.isVisible()
+    choose(editor.map_editor.rows[0].port_combo, kitchen.port_ids[0])
+    assert editor.error_label.text() == (
+        "Channel 1: that port is already measured by 'Kitchen PZEM'."
+    )
 
 
 def test_http_address_is_saved_for_the_next_start_without_env_overrides(
