@@ -58,8 +58,13 @@ class AlertsProxy(QSortFilterProxyModel):
         self._blank = _dot_icon(QColor(Qt.GlobalColor.transparent))
 
     def set_unread_only(self, unread_only: bool) -> None:
+        if not hasattr(self, "beginFilterChange"):  # Qt < 6.10
+            self._unread_only = unread_only
+            self.invalidateFilter()
+            return
+        self.beginFilterChange()  # invalidateFilter is deprecated from Qt 6.10
         self._unread_only = unread_only
-        self.invalidateFilter()
+        self.endFilterChange()
 
     def filterAcceptsRow(self, source_row: int, source_parent: _AnyIndex) -> bool:
         if not self._unread_only:
