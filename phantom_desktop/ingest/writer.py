@@ -13,13 +13,13 @@ import queue
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import Connection, Engine, bindparam, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, update
 
-from phantom_desktop.core.detection import PortDetector, PortRules, Verdict
+from phantom_desktop.core.detection import PortDetector, Verdict
 from phantom_desktop.core.readings import ReadingValues
+from phantom_desktop.ingest.lookups import Credential, Lookups, PortRow, device_key
 from phantom_desktop.ingest.messages import (
     CREATED,
     FORBIDDEN,
@@ -40,7 +40,6 @@ from phantom_desktop.store.models import (
     ACTION_NOTIFIED,
     PORT_ACTIVE,
     PORT_OFF,
-    Device,
     DeviceToken,
     Notification,
     PhantomEvent,
@@ -58,45 +57,6 @@ _STOP = object()
 # Ids come back sorted: rows of one INSERT get increasing ids in VALUES order (SQLite rowids,
 # MariaDB AUTO_INCREMENT), and asking SQLAlchemy to sort makes SQLite insert row by row.
 _insert_readings = insert(PowerReading).returning(PowerReading.id)
-_select_credentials = (
-    select(DeviceToken.token_hash, DeviceToken.id, Device.id, Device.user_id)
-    .join(Device, Device.id == DeviceToken.device_id)
-    .where(
-        DeviceToken.token_hash.in_(bindparam("hashes", expanding=True)),
-        DeviceToken.revoked_at.is_(None),
-    )
-)
-_select_ports = select(
-    Port.id,
-    Port.user_id,
-    Port.name,
-    Port.threshold_w,
-    Port.min_duration_s,
-    Port.auto_cut,
-    Port.status,
-).where(Port.id.in_(bindparam("ids", expanding=True)))
-
-
-@dataclass(slots=True)
-class _PortRow:
-    id: str
-    user_id: str
-    name: str
-    threshold_w: float
-    min_duration_s: float
-    auto_cut: bool
-    status: str
-
-    @property
-    def rules(self) -> PortRules:
-        return PortRules(self.threshold_w, self.min_duration_s, self.auto_cut)
-
-
-@dataclass(slots=True)
-class _Credential:
-    token_id: int | None
-    device_id: str
-    user_id: str
 
 
 class _Batch:
@@ -125,6 +85,8 @@ class Writer:
         self._detectors: dict[str, PortDetector] = {}
         self._open_events: dict[str, int] = {}
         self._token_touched: dict[int, float] = {}
+        self._lookups = Lookups()
+        self._conn: Connection | None = None
         self._listeners: list[BatchListener] = []
         self.committed_readings = 0
 
@@ -157,6 +119,10 @@ class Writer:
         """Stop calling `listener`; unknown listeners are ignored."""
         if listener in self._listeners:
             self._listeners.remove(listener)
+
+    def invalidate_lookups(self) -> None:
+        """Tokens, devices or ports changed in the database: re-read them before the next batch."""
+        self._lookups.invalidate()
 
     # -- submitting --------------------------------------------------------------------------
     def submit(self, submission: Submission) -> bool:
@@ -199,14 +165,32 @@ class Writer:
                 with self._queued_lock:
                     self._queued -= len(items)
                 self._handle(items)
+        self._close_connection()
+
+    def _connection(self) -> Connection:
+        """The writer's own connection, kept open across batches (and PRAGMA data_version)."""
+        if self._conn is None:
+            self._conn = self._engine.connect()
+        return self._conn
+
+    def _close_connection(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            except Exception:
+                log.exception("closing the writer's connection failed")
+            self._conn = None
 
     def _handle(self, items: list[object]) -> None:
         batch = _Batch()
         try:
-            with self._engine.begin() as conn:
+            conn = self._connection()
+            with conn.begin():
                 self._process(conn, items, batch)
         except Exception as exc:
             log.exception("writing a batch of %d items failed", len(items))
+            self._close_connection()  # a broken connection is replaced on the next batch
+            self._lookups.invalidate()  # cached port rows may hold this batch's rolled-back cuts
             for port_id in batch.touched_ports:  # rebuilt from the database on next use
                 self._detectors.pop(port_id, None)
                 self._open_events.pop(port_id, None)
@@ -268,11 +252,16 @@ class Writer:
     def _process(self, conn: Connection, items: list[object], batch: _Batch) -> None:
         now = datetime.now(timezone.utc)
         submissions = [item for item in items if isinstance(item, Submission)]
-        credentials = self._credentials(conn, submissions)
+        self._lookups.refresh(conn)
+        credentials = self._lookups.credentials(
+            conn,
+            {s.token_hash for s in submissions if s.token_hash},
+            {s.device_id for s in submissions if s.device_id and not s.token_hash},
+        )
         port_ids = {r.port_id for s in submissions for r in s.readings}
         port_ids.update(item.port_id for item in items if isinstance(item, PortCommand))
-        ports = self._ports(conn, port_ids)
-        self._sync_detectors(conn, ports, now, batch)
+        ports = self._lookups.ports(conn, port_ids)
+        self._sync_detectors(conn, {p: ports[p] for p in port_ids if p in ports}, now, batch)
 
         for item in items:
             if isinstance(item, PortCommand):
@@ -284,31 +273,11 @@ class Writer:
         if batch.rows:
             ids = sorted(conn.execute(_insert_readings, batch.rows).scalars())
             self._collect_stored(batch, ids)
-        self._touch_tokens(conn, credentials.values(), now)
-
-    def _credentials(self, conn: Connection, submissions: list[Submission]) -> dict:
-        hashes = {s.token_hash for s in submissions if s.token_hash}
-        device_ids = {s.device_id for s in submissions if s.device_id and not s.token_hash}
-        found: dict[str, _Credential] = {}
-        if hashes:
-            rows = conn.execute(_select_credentials, {"hashes": list(hashes)})
-            for token_hash, token_id, device_id, user_id in rows:
-                found[token_hash] = _Credential(token_id, device_id, user_id)
-        if device_ids:
-            rows = conn.execute(select(Device.id, Device.user_id).where(Device.id.in_(device_ids)))
-            for device_id, user_id in rows:
-                found["device:" + device_id] = _Credential(None, device_id, user_id)
-        return found
-
-    @staticmethod
-    def _ports(conn: Connection, port_ids: set[str]) -> dict[str, _PortRow]:
-        if not port_ids:
-            return {}
-        rows = conn.execute(_select_ports, {"ids": list(port_ids)})
-        return {row[0]: _PortRow(*row) for row in rows}
+        used = {credentials[s.token_hash] for s in submissions if s.token_hash in credentials}
+        self._touch_tokens(conn, used, now)
 
     def _sync_detectors(
-        self, conn: Connection, ports: dict[str, _PortRow], now: datetime, batch: _Batch
+        self, conn: Connection, ports: dict[str, PortRow], now: datetime, batch: _Batch
     ) -> None:
         """Create detectors for new ports (resuming open events) and follow external changes."""
         new = [port_id for port_id in ports if port_id not in self._detectors]
@@ -343,11 +312,11 @@ class Writer:
         self,
         conn: Connection,
         submission: Submission,
-        credentials: dict[str, _Credential],
-        ports: dict[str, _PortRow],
+        credentials: dict[str, Credential],
+        ports: dict[str, PortRow],
         batch: _Batch,
     ) -> None:
-        key = submission.token_hash or ("device:" + (submission.device_id or ""))
+        key = submission.token_hash or device_key(submission.device_id or "")
         credential = credentials.get(key)
         if credential is None:
             message = (
@@ -380,7 +349,7 @@ class Writer:
 
     @staticmethod
     def _port_error(
-        submission: Submission, credential: _Credential, ports: dict[str, _PortRow]
+        submission: Submission, credential: Credential, ports: dict[str, PortRow]
     ) -> Outcome | None:
         many = len(submission.readings) > 1
         for index, values in enumerate(submission.readings):
@@ -393,7 +362,7 @@ class Writer:
         return None
 
     def _judge(
-        self, conn: Connection, port: _PortRow, values: ReadingValues, batch: _Batch
+        self, conn: Connection, port: PortRow, values: ReadingValues, batch: _Batch
     ) -> Verdict:
         if port.status == PORT_OFF:
             return Verdict(phantom=False)
@@ -405,9 +374,7 @@ class Writer:
             self._end_episode(conn, port.id, verdict.ended)
         return verdict
 
-    def _open_event(
-        self, conn: Connection, port: _PortRow, verdict: Verdict, batch: _Batch
-    ) -> None:
+    def _open_event(self, conn: Connection, port: PortRow, verdict: Verdict, batch: _Batch) -> None:
         detected = verdict.detected
         assert detected is not None
         ended = verdict.ended
@@ -467,11 +434,13 @@ class Writer:
         self,
         conn: Connection,
         command: PortCommand,
-        ports: dict[str, _PortRow],
+        ports: dict[str, PortRow],
         now: datetime,
         batch: _Batch,
     ) -> None:
         port = ports.get(command.port_id)
+        if command.rules_changed:
+            port = self._lookups.reload_port(conn, command.port_id)
         if port is None:
             command.done.set_exception(LookupError(f"port {command.port_id} not found"))
             return
@@ -505,7 +474,7 @@ class Writer:
                 )
                 position += 1
 
-    def _touch_tokens(self, conn: Connection, credentials: Iterable[_Credential], now) -> None:
+    def _touch_tokens(self, conn: Connection, credentials: Iterable[Credential], now) -> None:
         """Record token use, at most once a minute per token to spare the database."""
         clock = time.monotonic()
         due = [

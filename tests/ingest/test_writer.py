@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from phantom_desktop.core.credentials import hash_token
 from phantom_desktop.core.readings import ReadingValues
+from phantom_desktop.ingest.lookups import TTL_S
 from phantom_desktop.ingest.messages import Outcome, PortCommand, Submission
 from phantom_desktop.ingest.writer import Writer
 from phantom_desktop.store import repository
@@ -191,14 +193,66 @@ def test_stop_commits_everything_accepted_and_refuses_more(store):
         assert stored_ids == set(s.scalars(select(PowerReading.id)))
 
 
-def test_store_failure_answers_unavailable_and_acknowledges_nothing(store):
-    engine, _sessions, writer, token_hash, ids = store
-    writer.stop()
-    broken = Writer(engine)
-    broken._ports = lambda conn, port_ids: (_ for _ in ()).throw(OSError("disk gone"))
-    broken.start()
+def test_store_failure_answers_unavailable_then_recovers(store):
+    """A failing database gets 503 (nothing acknowledged); the writer carries on afterwards."""
+    engine, sessions, writer, token_hash, ids = store
+    with engine.begin() as conn:
+        conn.execute(text("ALTER TABLE power_readings RENAME TO readings_away"))
     sink = RecordingSink()
-    broken.submit(Submission([reading(ids["tv"], 50)], sink, "x", token_hash=token_hash))
+    submit(writer, sink, "while-broken", token_hash, reading(ids["tv"], 50))
     sink.wait(1)
-    broken.stop()
-    assert sink.outcomes["x"].status == 503
+    assert sink.outcomes["while-broken"].status == 503
+    with engine.begin() as conn:
+        conn.execute(text("ALTER TABLE readings_away RENAME TO power_readings"))
+    submit(writer, sink, "after", token_hash, reading(ids["tv"], 50, 1))
+    sink.wait(2)
+    assert sink.outcomes["after"].status == 201
+    with sessions() as s:
+        assert s.scalar(select(func.count()).select_from(PowerReading)) == 1
+
+
+def test_token_revoked_by_another_connection_is_refused_on_the_next_batches(store):
+    """The writer caches credentials; a revocation elsewhere still takes effect promptly."""
+    engine, sessions, writer, token_hash, ids = store
+    sink = RecordingSink()
+    submit(writer, sink, "before", token_hash, reading(ids["tv"], 80))
+    sink.wait(1)
+    assert sink.outcomes["before"].status == 201
+    with sessions.begin() as s:
+        from phantom_desktop.store.models import DeviceToken
+
+        s.scalars(select(DeviceToken)).one().revoked_at = datetime.now(timezone.utc)
+    if engine.dialect.name != "sqlite":  # SQLite notices at once (data_version); MySQL by TTL
+        time.sleep(TTL_S + 0.1)
+    submit(writer, sink, "after", token_hash, reading(ids["tv"], 80, 1))
+    sink.wait(2)
+    assert sink.outcomes["after"].status == 401
+
+
+def test_invalidate_lookups_makes_a_revocation_immediate(store):
+    _engine, sessions, writer, token_hash, ids = store
+    sink = RecordingSink()
+    submit(writer, sink, "before", token_hash, reading(ids["tv"], 80))
+    sink.wait(1)
+    with sessions.begin() as s:
+        from phantom_desktop.store.models import DeviceToken
+
+        s.scalars(select(DeviceToken)).one().revoked_at = datetime.now(timezone.utc)
+    writer.invalidate_lookups()
+    submit(writer, sink, "after", token_hash, reading(ids["tv"], 80, 1))
+    sink.wait(2)
+    assert sink.outcomes["after"].status == 401
+
+
+def test_threshold_edited_elsewhere_is_used_by_detection(store):
+    _engine, sessions, writer, token_hash, ids = store
+    sink = RecordingSink()
+    submit(writer, sink, 1, token_hash, reading(ids["fridge"], 8.0, 0))
+    sink.wait(1)
+    assert not sink.outcomes[1].readings[0].phantom  # 8 W is above the 5 W threshold
+    with sessions.begin() as s:
+        s.get(Port, ids["fridge"]).threshold_w = 10.0
+    assert writer.command(PortCommand(ids["fridge"], rules_changed=True)).done.result(10)
+    submit(writer, sink, 2, token_hash, reading(ids["fridge"], 8.0, 2))
+    sink.wait(2)
+    assert sink.outcomes[2].readings[0].phantom
