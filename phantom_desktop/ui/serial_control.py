@@ -60,8 +60,9 @@ class SerialControl(QObject):
             self.dialog.raise_()
             self.dialog.activateWindow()
             return self.dialog
+        services = self._services
         dialog = SettingsDialog(
-            self._services.paths, self._worker, self._services.user_id, self._window
+            services.paths, self._worker, services.user_id, services.listen_url, self._window
         )
         dialog.serial_sources_saved.connect(self.apply)
         dialog.finished.connect(lambda _result: self._dialog_closed(dialog))
@@ -106,7 +107,5 @@ class SerialControl(QObject):
             row = self._ports_model.row_of(change.port_id)
             name = row.name if row is not None else change.port_id
             self._status_bar.showMessage(
-                f"{name} was turned off, but its meter has no relay: the cut could not be"
-                " carried out. Switch it off at the socket.",
-                NO_RELAY_MESSAGE_MS,
+                f"{name} could not be cut: its meter has no relay", NO_RELAY_MESSAGE_MS
             )

@@ -14,6 +14,14 @@ PROTOCOL_NAMES = {
     "jsonl": "JSON lines (relay board, ESP32)",
 }
 
+SHORT_NAMES = {
+    "pzem": "PZEM-004T",
+    "sdm120": "SDM120",
+    "sdm630": "SDM630",
+    "emontx": "emonTx",
+    "jsonl": "JSON lines",
+}
+
 STATE_NAMES = {
     "connecting": "Connecting…",
     "connected": "Connected",
@@ -25,6 +33,10 @@ STATE_NAMES = {
 
 def protocol_name(protocol: str) -> str:
     return PROTOCOL_NAMES.get(protocol, protocol)
+
+
+def short_name(protocol: str) -> str:
+    return SHORT_NAMES.get(protocol, protocol)
 
 
 def is_modbus(protocol: str) -> bool:

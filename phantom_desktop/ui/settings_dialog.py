@@ -9,13 +9,13 @@ the database on the window's worker thread.
 from __future__ import annotations
 
 import os
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -37,7 +37,7 @@ from phantom_desktop.core.snippets import READING_PATH, listen_url
 from phantom_desktop.ingest.serial.config import SerialConfigError, parse_source_configs
 from phantom_desktop.serial_settings import Choices, load_choices
 from phantom_desktop.ui.db_worker import DbWorker
-from phantom_desktop.ui.panel import muted_label, table_view
+from phantom_desktop.ui.panel import muted_label, table_view, title_label
 from phantom_desktop.ui.serial_source_editor import SerialSourceEditor
 from phantom_desktop.ui.serial_sources_model import SerialSourcesModel, SourceColumn
 
@@ -54,11 +54,18 @@ class SettingsDialog(QDialog):
     serial_sources_saved = Signal(list)
 
     def __init__(
-        self, paths: AppPaths, worker: DbWorker, user_id: str, parent: QWidget | None = None
+        self,
+        paths: AppPaths,
+        worker: DbWorker,
+        user_id: str,
+        listening_on: str | None = None,
+        parent: QWidget | None = None,
     ) -> None:
+        """`listening_on`: the URL the running app listens on, if it does."""
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self._paths = paths
+        self._listening_on = listening_on
         self._closed = False
         self.editor: SerialSourceEditor | None = None
         self._choices: Choices | None = None
@@ -96,8 +103,10 @@ class SettingsDialog(QDialog):
         for button in (self.add_button, self.edit_button, self.remove_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        serial_box = QGroupBox("Serial meters")
+        serial_box = QWidget()
         serial_layout = QVBoxLayout(serial_box)
+        serial_layout.setContentsMargins(0, 0, 0, 12)
+        serial_layout.addWidget(title_label("Serial meters"))
         serial_layout.addWidget(self.sources_view)
         serial_layout.addWidget(self.empty_label)
         serial_layout.addLayout(buttons)
@@ -112,8 +121,12 @@ class SettingsDialog(QDialog):
         self.port_spin.setMaximumWidth(160)
         self.host_edit.setMaximumWidth(260)
         self.http_note = muted_label()
-        http_box = QGroupBox("Devices over the network (HTTP)")
-        http_form = QFormLayout(http_box)
+        http_box = QWidget()
+        http_layout = QVBoxLayout(http_box)
+        http_layout.setContentsMargins(0, 0, 0, 0)
+        http_layout.addWidget(title_label("Devices over the network (HTTP)"))
+        http_form = QFormLayout()
+        http_layout.addLayout(http_form)
         http_form.addRow("Listen &address:", self.host_edit)
         http_form.addRow("&Port:", self.port_spin)
         http_form.addRow(self.http_note)
@@ -145,14 +158,18 @@ class SettingsDialog(QDialog):
 
     def _show_http_note(self) -> None:
         url = listen_url(self.host_edit.text().strip() or "127.0.0.1", self.port_spin.value())
-        lines = [
-            f"Devices send readings to {url}{READING_PATH}.",
-            "Changes here apply the next time Phantom Desktop starts.",
-        ]
+        lines = [f"Devices send readings to {url}{READING_PATH}"]
+        applies = "Changes here apply the next time Phantom Desktop starts"
+        if self._listening_on:
+            running = urlsplit(self._listening_on)
+            running_url = listen_url(running.hostname or "", running.port or 0)
+            if running_url != url:
+                applies += f"; until then it listens on {running_url}"
+        lines.append(applies + ".")
         overridden = [name for name in HTTP_ENV if os.environ.get(name)]
         if overridden:
-            lines.append(f"{' and '.join(overridden)} set in the environment take precedence.")
-        self.http_note.setText(" ".join(lines))
+            lines.append(f"{' and '.join(overridden)} in the environment take precedence.")
+        self.http_note.setText("\n".join(lines))
 
     def _update_buttons(self, *_args: object) -> None:
         loaded = self._choices is not None

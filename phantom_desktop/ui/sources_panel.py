@@ -27,7 +27,7 @@ from phantom_desktop.ui.serial_labels import (
     counters_text,
     counters_tooltip,
     is_modbus,
-    protocol_name,
+    short_name,
 )
 
 REFRESH_INTERVAL_MS = 1000
@@ -85,10 +85,15 @@ class SourceCard(QFrame):
                 " padding: 1px 8px; font-weight: 600;"
             )
         self.state_label.setText(STATE_NAMES.get(status.state, status.state))
-        where = f"{protocol_name(status.protocol)} · {status.port or 'USB adapter'}"
+        where = f"{short_name(status.protocol)} · {status.port or 'USB adapter'}"
         if is_modbus(status.protocol):
-            where += " · measures only, no relay"
+            where += " · no relay"
         self.where_label.setText(where)
+        self.where_label.setToolTip(
+            "A Modbus meter only measures: it cannot cut its ports"
+            if is_modbus(status.protocol)
+            else ""
+        )
         self.counters_label.setText(counters_text(status))
         self.counters_label.setToolTip(counters_tooltip(status))
         reason = status.reason if status.state != "connected" else ""
