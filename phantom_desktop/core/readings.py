@@ -110,5 +110,5 @@ def parse_reading(body: object, now: datetime | None = None) -> ReadingValues:
 def format_timestamp(ts: datetime) -> str:
     """Render aware or naive-UTC time as the contract's `2024-01-01T12:00:00.000Z`."""
     if ts.tzinfo is not None:
-        ts = ts.astimezone(timezone.utc)
-    return ts.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ts.microsecond // 1000:03d}Z"
+        ts = ts.astimezone(timezone.utc).replace(tzinfo=None)
+    return ts.isoformat(timespec="milliseconds") + "Z"
