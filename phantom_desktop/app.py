@@ -98,17 +98,23 @@ def start_http(services: Services, host: str | None = None, port: int | None = N
         services.writer,
         host or services.settings.http_host,
         services.settings.http_port if port is None else port,
+        engine=services.engine,
     )
     server.start()
     services.http_server = server
 
 
 def open_services(
-    paths: AppPaths, settings: Settings, db_url: str | None = None, user_id: str | None = None
+    paths: AppPaths,
+    settings: Settings,
+    db_url: str | None = None,
+    user_id: str | None = None,
+    live_view: bool = True,
 ) -> Services:
     """Open the database (upgrading its schema) and start the writer; no sources yet.
 
     The window acts as `user_id` (who logged in to a server database), else as the local account.
+    Without `live_view` (headless), committed batches are not kept for a window.
     """
     url = db_url or settings.resolved_db_url(paths)
     engine = open_store(url)
@@ -118,6 +124,7 @@ def open_services(
             user_id = ensure_local_user(session).id
     writer = Writer(engine)
     live_feed = LiveFeed()
-    writer.add_listener(live_feed.publish)
+    if live_view:
+        writer.add_listener(live_feed.publish)
     writer.start()
     return Services(paths, settings, url, engine, sessions, user_id, writer, live_feed)

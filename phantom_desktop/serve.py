@@ -22,7 +22,7 @@ def run_serve(paths: AppPaths, settings: Settings, args: argparse.Namespace) -> 
         stop.set()
 
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
-    services = open_services(paths, settings, args.db)
+    services = open_services(paths, settings, args.db, live_view=False)
     try:
         start_ingestion(services, host=args.host, port=args.port)
         print(
