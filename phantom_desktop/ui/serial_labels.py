@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from phantom_desktop.ingest.serial.config import MODBUS_PROTOCOLS
 from phantom_desktop.ingest.serial.status import SourceStatus
 
@@ -45,6 +47,15 @@ def is_modbus(protocol: str) -> bool:
 
 def plural(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+# pyserial repeats itself: "cannot open X: [Errno 2] could not open port X: [Errno 2] No such…"
+_NOISE = re.compile(r"\[Errno \d+\] |could not open port [^:]+: ")
+
+
+def readable_reason(reason: str) -> str:
+    """A source's reason without pyserial's errno tags and repeated "could not open port"."""
+    return _NOISE.sub("", reason)
 
 
 def counters_text(status: SourceStatus) -> str:

@@ -27,6 +27,7 @@ from phantom_desktop.ui.serial_labels import (
     counters_text,
     counters_tooltip,
     is_modbus,
+    readable_reason,
     short_name,
 )
 
@@ -97,7 +98,8 @@ class SourceCard(QFrame):
         self.counters_label.setText(counters_text(status))
         self.counters_label.setToolTip(counters_tooltip(status))
         reason = status.reason if status.state != "connected" else ""
-        self.reason_label.setText(reason)
+        self.reason_label.setText(readable_reason(reason))
+        self.reason_label.setToolTip(reason)
         self.reason_label.setVisible(bool(reason))
         color = ERROR_TEXT_COLOR if status.state == "error" else "palette(placeholder-text)"
         self.reason_label.setStyleSheet(f"color: {color};")

@@ -270,3 +270,18 @@ def test_http_address_is_saved_for_the_next_start_without_env_overrides(
 
     assert settings_file(services) == {"price_per_kwh": 0.25, "http_port": 3100}
     assert services.sources == []
+
+
+def test_the_note_says_where_the_running_app_listens_until_it_restarts(
+    qtbot, services, open_window
+):
+    window = open_window()
+    moved = SettingsDialog(services.paths, window.worker, services.user_id, "http://0.0.0.0:3917")
+    same = SettingsDialog(services.paths, window.worker, services.user_id, "http://127.0.0.1:3000")
+    for dialog in (moved, same):
+        qtbot.addWidget(dialog)
+
+    assert "until then it listens on http://127.0.0.1:3917." in moved.http_note.text()
+    assert "until then" not in same.http_note.text()
+    for dialog in (moved, same):
+        qtbot.waitUntil(dialog.add_button.isEnabled, timeout=TIMEOUT_MS)  # its query is done

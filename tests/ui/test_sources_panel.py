@@ -53,12 +53,17 @@ def test_cards_follow_the_snapshots(qtbot):
     assert "Meter did not answer: 2" in card.counters_label.toolTip()
     assert not card.reason_label.isVisible()
 
-    statuses[:] = [snapshot("Bus", "error", "cannot open /dev/pts/4: permission denied")]
+    reason = (
+        "cannot open /dev/pts/4: [Errno 13] could not open port /dev/pts/4: [Errno 13]"
+        " Permission denied: '/dev/pts/4'"
+    )
+    statuses[:] = [snapshot("Bus", "error", reason)]
     panel.refresh()
     assert panel.card("Bus") is card  # same source, same card
     assert card.state_label.text() == "Error"
     assert card.reason_label.isVisible()
-    assert card.reason_label.text() == "cannot open /dev/pts/4: permission denied"
+    assert card.reason_label.text() == "cannot open /dev/pts/4: Permission denied: '/dev/pts/4'"
+    assert card.reason_label.toolTip() == reason
 
     statuses[:] = [snapshot("Bus"), snapshot("Garage", "connecting")]
     panel.refresh()
