@@ -61,6 +61,7 @@ def two(sessions):
 @pytest.fixture
 def writer(sessions):
     w = Writer(sessions.kw["bind"])
+    w.watch_sessions(sessions)  # as the app does: its own management commits apply at once
     w.start()
     yield w
     w.stop()
