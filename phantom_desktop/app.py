@@ -123,6 +123,7 @@ def open_services(
         with sessions.begin() as session:
             user_id = ensure_local_user(session).id
     writer = Writer(engine)
+    writer.watch_sessions(sessions)
     live_feed = LiveFeed()
     if live_view:
         writer.add_listener(live_feed.publish)

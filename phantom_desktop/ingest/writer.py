@@ -15,7 +15,8 @@ import time
 from collections.abc import Iterable
 from datetime import datetime, timezone
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, event, insert, select, update
+from sqlalchemy.orm import Session, sessionmaker
 
 from phantom_desktop.core.detection import PortDetector, Verdict
 from phantom_desktop.core.readings import ReadingValues
@@ -123,6 +124,11 @@ class Writer:
     def invalidate_lookups(self) -> None:
         """Tokens, devices or ports changed in the database: re-read them before the next batch."""
         self._lookups.invalidate()
+
+    def watch_sessions(self, sessions: sessionmaker[Session]) -> None:
+        """Make every commit of these sessions (the window's, this process's management actions)
+        take effect at once: a revoked token is refused from the next batch on."""
+        event.listen(sessions, "after_commit", lambda _session: self._lookups.invalidate())
 
     # -- submitting --------------------------------------------------------------------------
     def submit(self, submission: Submission) -> bool:
