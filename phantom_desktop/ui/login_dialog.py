@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from phantom_desktop.store import accounts
@@ -14,6 +23,7 @@ from phantom_desktop.ui.panel import muted_label, title_label
 from phantom_desktop.ui.task_dialog import TaskDialog
 
 ICON_SIZE = 48
+INTRO_WIDTH = 380
 
 
 class LoginDialog(TaskDialog):
@@ -36,8 +46,8 @@ class LoginDialog(TaskDialog):
 
         self.heading = title_label("Log in")
         self.intro = muted_label(
-            f"This is a shared database ({database}): each person logs in and sees only their "
-            "own devices, ports and alerts."
+            f"The database {database} is shared: each person logs in and sees only their own "
+            "devices, ports and alerts."
         )
         self.name_edit = QLineEdit()
         self.name_edit.setMinimumWidth(280)
@@ -51,9 +61,19 @@ class LoginDialog(TaskDialog):
         icon = QLabel()
         icon.setPixmap(QApplication.windowIcon().pixmap(ICON_SIZE, ICON_SIZE))
         icon.setVisible(not QApplication.windowIcon().isNull())
+        icon.setAlignment(Qt.AlignmentFlag.AlignTop)
+        texts = QVBoxLayout()
+        texts.setSpacing(4)
+        texts.addWidget(self.heading)
+        texts.addWidget(self.intro)
+        header = QHBoxLayout()
+        header.setSpacing(14)
+        header.addWidget(icon)
+        header.addLayout(texts, 1)
+        self.top.addLayout(header)
+        self.top.addSpacing(4)
+        self.intro.setMinimumWidth(INTRO_WIDTH)
 
-        self.form.addRow(icon, self.heading)
-        self.form.addRow("", self.intro)
         self.form.addRow("User name:", self.name_edit)
         self.form.addRow("Password:", self.password_edit)
         self.form.addRow("Repeat password:", self.repeat_edit)
@@ -129,11 +149,19 @@ def _who(user: User) -> tuple[str, str]:
     return user.id, user.name
 
 
+def database_name(url: str) -> str:
+    """How the dialog names a server database: "phantom on db.example.org"."""
+    parsed = make_url(url)
+    if parsed.database and parsed.host:
+        return f"{parsed.database} on {parsed.host}"
+    return describe_url(url)
+
+
 def log_in(url: str) -> str | None:
     """Show the login dialog for the database at `url`; the user id, or None if cancelled."""
     engine = open_store(url)
     try:
-        dialog = LoginDialog(session_factory(engine), describe_url(url))
+        dialog = LoginDialog(session_factory(engine), database_name(url))
         accepted = dialog.exec() == LoginDialog.DialogCode.Accepted
         return dialog.user_id if accepted else None
     finally:

@@ -31,9 +31,8 @@ class SuggestDialog(TaskDialog):
         self.explanation = QLabel()
         self.explanation.setWordWrap(True)
         self.explanation.setMinimumWidth(480)
-        self.form.addRow(self.headline)
-        self.form.addRow(self.current_label)
-        self.form.addRow(self.explanation)
+        for widget in (self.headline, self.current_label, self.explanation):
+            self.top.addWidget(widget)
         self.apply_button: QPushButton = self.add_button(
             "Use the suggestion", QDialogButtonBox.ButtonRole.AcceptRole, self.apply
         )
@@ -61,7 +60,6 @@ class SuggestDialog(TaskDialog):
             self.headline.setText(f"Suggested threshold: {suggestion.threshold_w:g} W")
             self.apply_button.setText(f"Use {suggestion.threshold_w:g} W")
         self.apply_button.setEnabled(self.action_allowed(self.apply_button))
-        self.adjustSize()
 
     def apply(self) -> None:
         if self.suggestion is None or self.suggestion.threshold_w is None:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLayout,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -48,9 +49,16 @@ class TaskDialog(QDialog):
         self.buttons = QDialogButtonBox()
         self.buttons.rejected.connect(self.reject)
 
+        # Text above the fields goes in `top`: a form layout clips wrapped labels whose text
+        # changes after the dialog is shown, a box layout follows them. The dialog takes the
+        # size its content needs, also when an error line appears or an explanation arrives.
+        self.top = QVBoxLayout()
+        self.top.setSpacing(6)
         self.body = QVBoxLayout(self)
+        self.body.setSizeConstraint(QLayout.SizeConstraint.SetFixedSize)
         self.body.setContentsMargins(18, 16, 18, 14)
         self.body.setSpacing(12)
+        self.body.addLayout(self.top)
         self.body.addLayout(self.form)
         self.body.addWidget(self.error_label)
         self.body.addWidget(self.buttons)
