@@ -26,7 +26,7 @@ from phantom_desktop.store import alerts
 from phantom_desktop.store.models import PORT_ACTIVE, PORT_OFF
 from phantom_desktop.ui.alerts_model import ALERT_ROLE, AlertColumn, AlertsModel
 from phantom_desktop.ui.db_worker import DbWorker
-from phantom_desktop.ui.delegates import UNREAD_COLOR
+from phantom_desktop.ui.delegates import UNREAD_COLOR, short_message
 from phantom_desktop.ui.panel import header_row, table_view, title_label
 from phantom_desktop.ui.port_control import PortControl
 from phantom_desktop.ui.port_table_model import PortTableModel
@@ -82,6 +82,11 @@ class AlertsProxy(QSortFilterProxyModel):
                 return a.message.casefold() < b.message.casefold()
         return (a.time, a.notification_id) < (b.time, b.notification_id)
 
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.TextAlignmentRole:
+            return Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter  # as the cells
+        return super().headerData(section, orientation, role)
+
     def data(self, index: _AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.FontRole:
             info: AlertInfo = index.data(ALERT_ROLE)
@@ -89,6 +94,8 @@ class AlertsProxy(QSortFilterProxyModel):
                 font = QFont()
                 font.setBold(True)
                 return font
+        if role == Qt.ItemDataRole.DisplayRole and index.column() == AlertColumn.MESSAGE:
+            return short_message(index.data(ALERT_ROLE))  # the port has its own column
         if role == Qt.ItemDataRole.DecorationRole and index.column() == AlertColumn.TIME:
             return self._blank if index.data(ALERT_ROLE).is_read else self._dot
         return super().data(index, role)

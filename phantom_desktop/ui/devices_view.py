@@ -96,14 +96,14 @@ class DevicesView(QWidget):
                 title_label("Devices"), self.add_button, self.rename_button, self.delete_button
             )
         )
-        layout.addWidget(self.view, 3)
+        layout.addWidget(self.view, 5)
         layout.addSpacing(8)
         layout.addLayout(
             header_row(
                 self.tokens_title, self.generate_button, self.rotate_button, self.revoke_button
             )
         )
-        layout.addWidget(self.tokens_view, 2)
+        layout.addWidget(self.tokens_view, 3)
         layout.addWidget(
             muted_label(
                 "A device sends readings with its token. A token is shown once, when it is "

@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QFontDatabase, QGuiApplication, QPalette
 
 from phantom_desktop.ingest.messages import CommittedBatch
 from phantom_desktop.store.models import PORT_ACTIVE, PORT_OFF
@@ -90,7 +90,7 @@ class PortTableModel(KeyedTableModel):
         return super().sort_value(row, column)
 
     def alignment(self, column: int) -> Qt.AlignmentFlag:
-        if column == PortColumn.STATUS:
+        if column in (PortColumn.STATUS, PortColumn.AUTO_CUT):
             return CENTER
         return RIGHT if column in _NUMERIC else super().alignment(column)
 
@@ -99,6 +99,9 @@ class PortTableModel(KeyedTableModel):
             return port_state(row)
         if role == Qt.ItemDataRole.FontRole and column == PortColumn.ID:
             return QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        no_device = column == PortColumn.DEVICE and row.device_name is None
+        if role == Qt.ItemDataRole.ForegroundRole and no_device:
+            return QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText)
         if role != Qt.ItemDataRole.ToolTipRole:
             return None
         match column:

@@ -76,7 +76,9 @@ class TokenDialog(QDialog):
         port_id = new.port_id or PORT_PLACEHOLDER
         commands = snippets(new.token, port_id, base_url)
 
-        heading = "New token" + (" — the old one no longer works" if new.rotated else "")
+        heading = f"New token for {new.device_name}"
+        if new.rotated:
+            heading += " — the old one no longer works"
         warning = QLabel(
             "Copy the token now and put it in the device: this is the only time it is shown. "
             "Phantom Desktop keeps only a hash of it."
