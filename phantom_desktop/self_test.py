@@ -99,12 +99,15 @@ def _window(services: Services, port_id: str) -> str:
     return f"window plotted {points} readings"
 
 
+# Loaded only on demand (a MySQL URL, a serial source, demo mode), so a bundle could lack them.
 RUNTIME_MODULES = (
     "pymysql",
     "sqlalchemy.dialects.mysql.pymysql",
-    "serial",
     "serial.tools.list_ports",
-    "pymodbus.client",
+    "phantom_desktop.ingest.serial.factory",
+    "phantom_desktop.ingest.serial.modbus_rtu",
+    "phantom_desktop.demo",
+    "simulator.http_client",
 )
 
 
@@ -112,7 +115,7 @@ def _libraries() -> str:
     """Import the drivers the app loads only on demand, so a bundle missing one fails here."""
     for name in RUNTIME_MODULES:
         importlib.import_module(name)
-    return "MySQL driver, serial and Modbus libraries present"
+    return "MySQL driver, serial/Modbus sources and demo simulator present"
 
 
 def run_self_test(out: Callable[[str], None] = print) -> int:
