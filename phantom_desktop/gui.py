@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 
 from phantom_desktop.app import Services, open_services, start_http, start_serial_sources
@@ -26,6 +27,18 @@ def _start_ingestion_or_explain(services: Services, args: argparse.Namespace, de
         log.info("demo: %s; listening on a free port instead", exc)
         start_http(services, host=args.host, port=0)
     return ""
+
+
+def _close_on_signals(window) -> None:
+    """SIGINT/SIGTERM (Ctrl+C, logout, `kill`) close the window like its close button does."""
+    from PySide6.QtCore import QTimer
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda _signum, _frame: window.close())
+    # Python runs signal handlers only between bytecodes; a timer gives it the chance.
+    ticker = QTimer(window)
+    ticker.timeout.connect(lambda: None)
+    ticker.start(250)
 
 
 def run_window(paths: AppPaths, settings: Settings, args: argparse.Namespace) -> int:
@@ -70,6 +83,7 @@ def run_window(paths: AppPaths, settings: Settings, args: argparse.Namespace) ->
 
         window = MainWindow(services)
         window.show()
+        _close_on_signals(window)
         if warning:
             QMessageBox.warning(window, "Phantom Desktop — ingestion", warning)
         if demo_setup is not None and services.listen_url:
