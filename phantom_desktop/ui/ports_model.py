@@ -234,15 +234,6 @@ class PortsModel(QAbstractTableModel):
                 row.threshold_w = info.threshold_w
                 self._row_changed(self._index[info.id], Column.NAME, Column.THRESHOLD)
 
-    def update_port(self, info: PortInfo) -> None:
-        """Replace one row with what the database says now."""
-        position = self._index.get(info.id)
-        if position is None:
-            self._insert(PortRow.from_info(info))
-            return
-        self._rows[position] = PortRow.from_info(info)
-        self._row_changed(position, Column.NAME, Column.LAST_SEEN)
-
     def apply_batch(self, batch: CommittedBatch) -> set[str]:
         """Apply live readings, alerts and status changes; return the port ids not in the table."""
         unknown: set[str] = set()
