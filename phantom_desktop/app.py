@@ -55,9 +55,10 @@ class Services:
 
 def start_serial_sources(services: Services) -> None:
     """Start one thread per enabled serial source of the settings (none by default)."""
-    from phantom_desktop.ingest.serial.factory import sources_from_settings
+    from phantom_desktop.ingest.serial.factory import ports_without_relay, sources_from_settings
 
     services.sources = sources_from_settings(services.settings, services.writer, services.sessions)
+    services.writer.ports_without_relay = ports_without_relay(services.sources)
     for source in services.sources:
         source.start()
 
@@ -68,10 +69,11 @@ def restart_serial_sources(services: Services, serial_sources: list[dict]) -> No
     Blocks while the old threads stop (a read timeout or one Modbus transaction each): call it
     off the GUI thread. An invalid entry raises SerialConfigError and leaves everything running.
     """
-    from phantom_desktop.ingest.serial.factory import sources_from_settings
+    from phantom_desktop.ingest.serial.factory import ports_without_relay, sources_from_settings
 
     wanted = replace(services.settings, serial_sources=list(serial_sources))
     new_sources = sources_from_settings(wanted, services.writer, services.sessions)
+    services.writer.ports_without_relay = ports_without_relay(new_sources)
     old_sources, services.sources = services.sources, []
     for source in old_sources:
         try:

@@ -90,6 +90,8 @@ class Writer:
         self._conn: Connection | None = None
         self._listeners: list[BatchListener] = []
         self.committed_readings = 0
+        # Ports measured only by meters without a relay (Modbus): a cut is recorded, not done.
+        self.ports_without_relay: frozenset[str] = frozenset()
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> None:
@@ -397,7 +399,12 @@ class Writer:
         ).inserted_primary_key[0]
         if ended is None:
             self._open_events[port.id] = event_id
-        action = "port turned off" if detected.cut else "auto-cut is off for this port"
+        if not detected.cut:
+            action = "auto-cut is off for this port"
+        elif port.id in self.ports_without_relay:
+            action = "port marked off, but its meter has no relay: switch the appliance off by hand"
+        else:
+            action = "port turned off"
         message = (
             f"Phantom power on {port.name}: {detected.power_w:.1f} W standby "
             f"(threshold {port.threshold_w:g} W) — {action}"

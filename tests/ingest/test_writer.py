@@ -256,3 +256,14 @@ def test_threshold_edited_elsewhere_is_used_by_detection(store):
     submit(writer, sink, 2, token_hash, reading(ids["fridge"], 8.0, 2))
     sink.wait(2)
     assert sink.outcomes[2].readings[0].phantom
+
+
+def test_cut_of_a_port_without_relay_tells_the_user_to_act(store):
+    _engine, sessions, writer, token_hash, ids = store
+    writer.ports_without_relay = frozenset({ids["tv"]})
+    sink = RecordingSink()
+    submit(writer, sink, 1, token_hash, reading(ids["tv"], 1.0))
+    sink.wait(1)
+    with sessions() as s:
+        message = s.scalars(select(Notification.message)).one()
+    assert "no relay" in message and "by hand" in message
