@@ -13,7 +13,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from phantom_desktop.app import Services
 from phantom_desktop.ingest.messages import CommittedBatch
@@ -39,6 +46,7 @@ from phantom_desktop.ui.serial_control import SerialControl
 from phantom_desktop.ui.sources_panel import SourcesPanel
 from phantom_desktop.ui.status_bar import StatusBar
 from phantom_desktop.ui.tray import TrayNotifier
+from phantom_desktop.ui.welcome import WelcomePanel
 from phantom_desktop.ui.workspace import Workspace, device_base_url
 
 log = logging.getLogger(__name__)
@@ -127,15 +135,22 @@ class MainWindow(QMainWindow):
 
     # -- layout -------------------------------------------------------------------------------
     def _build_layout(self) -> None:
-        plot_box = QWidget()
+        self.plot_box = plot_box = QWidget()
         plot_layout = QVBoxLayout(plot_box)
         plot_layout.setContentsMargins(0, 0, 0, 6)
         plot_layout.addWidget(title_label(f"Live power · last {WINDOW_S / 60:g} minutes"))
         plot_layout.addWidget(self.plot)
+        services = self._services
+        settings = services.settings
+        base_url = device_base_url(services.listen_url, settings.http_host, settings.http_port)
+        self.welcome = WelcomePanel(f"{base_url}/api/sensor/reading")
+        self.monitor_stack = QStackedWidget()
+        self.monitor_stack.addWidget(plot_box)
+        self.monitor_stack.addWidget(self.welcome)
 
         self.left_splitter = QSplitter(Qt.Orientation.Vertical)
         self.left_splitter.setObjectName("leftSplitter")
-        self.left_splitter.addWidget(plot_box)
+        self.left_splitter.addWidget(self.monitor_stack)
         self.left_splitter.addWidget(self.ports_panel)
         self.left_splitter.setStretchFactor(0, 3)
         self.left_splitter.setStretchFactor(1, 2)
@@ -159,16 +174,11 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(monitor)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addWidget(self.main_splitter)
-        services = self._services
-        settings = services.settings
         self.workspace = Workspace(
-            monitor,
-            self.worker,
-            self._user_id,
-            device_base_url(services.listen_url, settings.http_host, settings.http_port),
-            self.port_control,
-            self.alerts_model,
+            monitor, self.worker, self._user_id, base_url, self.port_control, self.alerts_model
         )
+        self.welcome.add_device_requested.connect(self._add_first_device)
+        self.welcome.add_port_requested.connect(self._add_first_port)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(12, 8, 12, 4)
@@ -204,8 +214,17 @@ class MainWindow(QMainWindow):
         self.loaded.emit()
 
     def _show_ports(self, ports: list[PortInfo]) -> None:
+        self.monitor_stack.setCurrentWidget(self.plot_box if ports else self.welcome)
         self.ports_model.set_ports(ports)
         self.plot.set_ports((port.id, port.name) for port in ports)
+
+    def _add_first_device(self) -> None:
+        self.workspace.setCurrentWidget(self.workspace.devices_view)
+        self.workspace.devices_view.add()
+
+    def _add_first_port(self) -> None:
+        self.workspace.setCurrentWidget(self.workspace.ports_view)
+        self.workspace.ports_view.add()
 
     # -- live updates -------------------------------------------------------------------------
     def apply_batch(self, batch: CommittedBatch) -> None:
