@@ -46,7 +46,7 @@ class WelcomePanel(QWidget):
         self.setObjectName("welcome")
         card = QFrame()
         card.setFrameShape(QFrame.Shape.StyledPanel)
-        card.setMinimumWidth(620)
+        card.setMinimumWidth(420)
         card.setMaximumWidth(760)
         steps = QVBoxLayout(card)
         steps.setContentsMargins(24, 20, 24, 20)
