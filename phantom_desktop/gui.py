@@ -46,7 +46,7 @@ def run_window(paths: AppPaths, settings: Settings, args: argparse.Namespace) ->
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from phantom_desktop.logging_setup import install_qt_message_handler
-    from phantom_desktop.resources_path import app_icon
+    from phantom_desktop.resources_path import app_icon, style_sheet
 
     install_qt_message_handler()  # before QApplication: platform plugin errors happen there
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -54,6 +54,7 @@ def run_window(paths: AppPaths, settings: Settings, args: argparse.Namespace) ->
     app.setOrganizationName("Phantom Desktop")
     app.setDesktopFileName("phantom-desktop")
     app.setWindowIcon(app_icon())
+    app.setStyleSheet(style_sheet())
 
     demo_setup = None
     db_url = args.db
