@@ -62,3 +62,20 @@ def db_url(request, tmp_path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'phantom.db'}"
     return request.getfixturevalue("mysql_url")
+
+
+@pytest.fixture
+def meter():
+    """Start emulated serial meters (`start_meter` arguments, 20 Hz); closed at teardown."""
+    from simulator.serial_meter import start_meter
+
+    handles = []
+
+    def start(protocol: str, **kwargs):
+        kwargs.setdefault("interval_s", 0.05)
+        handles.append(start_meter(protocol, **kwargs))
+        return handles[-1]
+
+    yield start
+    for handle in handles:
+        handle.close()

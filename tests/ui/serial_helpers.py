@@ -3,7 +3,7 @@ and sources with a short reconnect backoff. A test module imports the `*_fixture
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
@@ -11,7 +11,6 @@ import pytest
 from phantom_desktop.app import Services
 from phantom_desktop.ingest.serial import SerialSource, SerialSourceConfig
 from phantom_desktop.store.repository import create_device, create_port
-from simulator.serial_meter import MeterHandle, start_meter
 
 
 @dataclass
@@ -38,21 +37,6 @@ def meter_device_fixture(services: Services) -> Callable[..., MeterDevice]:
             return MeterDevice(device.id, [p.id for p in created], list(ports))
 
     return make
-
-
-@pytest.fixture(name="meter")
-def meter_fixture() -> Iterator[Callable[..., MeterHandle]]:
-    """Start emulated meters (`start_meter` arguments, 20 Hz); all are closed at teardown."""
-    handles: list[MeterHandle] = []
-
-    def start(protocol: str, **kwargs) -> MeterHandle:
-        kwargs.setdefault("interval_s", 0.05)
-        handles.append(start_meter(protocol, **kwargs))
-        return handles[-1]
-
-    yield start
-    for handle in handles:
-        handle.close()
 
 
 @pytest.fixture(name="fast_source")

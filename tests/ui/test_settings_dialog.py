@@ -8,7 +8,7 @@ import json
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from serial_helpers import fast_source_fixture, meter_device_fixture, meter_fixture  # noqa: F401
+from serial_helpers import fast_source_fixture, meter_device_fixture  # noqa: F401
 from sqlalchemy import func, select
 
 from phantom_desktop.config import update_settings_file

@@ -6,7 +6,7 @@ import itertools
 import time
 
 from PySide6.QtCore import Qt, QTimer
-from serial_helpers import fast_source_fixture, meter_device_fixture, meter_fixture  # noqa: F401
+from serial_helpers import fast_source_fixture, meter_device_fixture  # noqa: F401
 
 from phantom_desktop.ingest.serial.status import SourceStatus
 from phantom_desktop.ui.ports_model import NO_RELAY, NO_RELAY_BADGE, STATUS_ROLE, Column

@@ -13,7 +13,6 @@ from phantom_desktop.app import Services, open_services
 from phantom_desktop.config import AppPaths, Settings
 from phantom_desktop.ingest.serial import SerialSource, SerialSourceConfig
 from phantom_desktop.store.repository import create_device, create_port
-from simulator.serial_meter import MeterHandle, start_meter
 
 SERIAL_THREADS = ("serial-source", "serial-meter")
 
@@ -73,21 +72,6 @@ def make_device(services) -> Callable[..., tuple[str, list[str]]]:
             return device.id, [p.id for p in ports]
 
     return make
-
-
-@pytest.fixture
-def meter() -> Iterator[Callable[..., MeterHandle]]:
-    """Start emulated meters (`start_meter` arguments); all are closed at teardown."""
-    handles: list[MeterHandle] = []
-
-    def start(protocol: str, **kwargs) -> MeterHandle:
-        kwargs.setdefault("interval_s", 0.05)
-        handles.append(start_meter(protocol, **kwargs))
-        return handles[-1]
-
-    yield start
-    for handle in handles:
-        handle.close()
 
 
 @pytest.fixture
