@@ -17,6 +17,7 @@ from phantom_desktop.ingest.writer import Writer
 from phantom_desktop.store import repository
 from phantom_desktop.store.database import open_store, session_factory
 from phantom_desktop.store.models import (
+    DeviceToken,
     Notification,
     PhantomEvent,
     Port,
@@ -69,6 +70,12 @@ def reading(port_id: str, power: float, seconds: float = 0.0) -> ReadingValues:
     return ReadingValues(port_id, 230.0, power / 230.0, power, ts)
 
 
+def revoke_the_token(sessions) -> None:
+    """Revoke the device's token through another connection, as the window or CLI does."""
+    with sessions.begin() as s:
+        s.scalars(select(DeviceToken)).one().revoked_at = datetime.now(timezone.utc)
+
+
 def submit(writer, sink, tag, token_hash, *values) -> None:
     assert writer.submit(Submission(list(values), sink, tag, token_hash=token_hash))
 
@@ -104,10 +111,7 @@ def test_unknown_token_foreign_and_missing_ports_are_refused_and_not_stored(stor
 
 def test_revoked_token_is_refused(store):
     _engine, sessions, writer, token_hash, ids = store
-    with sessions.begin() as s:
-        from phantom_desktop.store.models import DeviceToken
-
-        s.scalars(select(DeviceToken)).one().revoked_at = datetime.now(timezone.utc)
+    revoke_the_token(sessions)
     sink = RecordingSink()
     submit(writer, sink, "x", token_hash, reading(ids["tv"], 50))
     sink.wait(1)
@@ -218,10 +222,7 @@ def test_token_revoked_by_another_connection_is_refused_on_the_next_batches(stor
     submit(writer, sink, "before", token_hash, reading(ids["tv"], 80))
     sink.wait(1)
     assert sink.outcomes["before"].status == 201
-    with sessions.begin() as s:
-        from phantom_desktop.store.models import DeviceToken
-
-        s.scalars(select(DeviceToken)).one().revoked_at = datetime.now(timezone.utc)
+    revoke_the_token(sessions)
     if engine.dialect.name != "sqlite":  # SQLite notices at once (data_version); MySQL by TTL
         time.sleep(TTL_S + 0.1)
     submit(writer, sink, "after", token_hash, reading(ids["tv"], 80, 1))
@@ -234,10 +235,7 @@ def test_invalidate_lookups_makes_a_revocation_immediate(store):
     sink = RecordingSink()
     submit(writer, sink, "before", token_hash, reading(ids["tv"], 80))
     sink.wait(1)
-    with sessions.begin() as s:
-        from phantom_desktop.store.models import DeviceToken
-
-        s.scalars(select(DeviceToken)).one().revoked_at = datetime.now(timezone.utc)
+    revoke_the_token(sessions)
     writer.invalidate_lookups()
     submit(writer, sink, "after", token_hash, reading(ids["tv"], 80, 1))
     sink.wait(2)
