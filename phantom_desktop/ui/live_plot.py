@@ -1,39 +1,41 @@
-"""The live power plot: per-port ring buffers, and one timer that redraws what changed.
+"""The live power plot: per-port ring buffers, and one paced timer that draws what changed.
 
 Data arrival and drawing are separate (Friture): batches only append to numpy ring buffers and
-mark their ports dirty; a ~25 Hz timer calls `setData` for the dirty curves and scrolls the
-trailing time window.
+mark their ports dirty. While the plot is visible, a single-shot timer draws a frame: the
+canvas (ui/strip_canvas.py) scrolls to "now" and each changed port draws only its new readings,
+min/max-decimated per pixel column. The timer is re-armed by a FramePacer so that drawing,
+paints included, stays within a set share of one core however dense the data.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from collections.abc import Iterable
 
 import numpy as np
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QColor, QPaintEvent, QPalette
 from PySide6.QtWidgets import QWidget
 
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
 
+from phantom_desktop.core.plot_scale import power_limit, time_span, to_axis
 from phantom_desktop.ingest.messages import StoredReading
+from phantom_desktop.ui.frame_pacer import FramePacer
 from phantom_desktop.ui.port_colors import PortColors
 from phantom_desktop.ui.queries import PowerHistory
 from phantom_desktop.ui.ring_buffer import RingBuffer
+from phantom_desktop.ui.strip_canvas import StripCanvas
 
 WINDOW_S = 600.0
 CAPACITY = 16384  # per port: the full window at up to ~27 readings/s
-REDRAW_INTERVAL_MS = 40
-SCROLL_EVERY_S = 1.0
-MIN_SPAN_S = 60.0
-LEGEND_COLUMNS = 6
 
 
 class LivePlot(pg.PlotWidget):
-    """Power of each port over the trailing `window_s` seconds, one coloured curve per port."""
+    """Power of each shown port over the trailing `window_s` seconds, one colour per port."""
 
     def __init__(
         self,
@@ -47,23 +49,30 @@ class LivePlot(pg.PlotWidget):
         self._window_s = window_s
         self._capacity = capacity
         self._buffers: dict[str, RingBuffer] = {}
-        self._curves: dict[str, pg.PlotDataItem] = {}
+        self._names: dict[str, str] = {}  # the ports listed, in the order they are drawn
+        self._hidden: set[str] = set()  # listed ports the user chose not to see
+        self._drawn_until: dict[str, float] = {}  # time of the newest reading drawn, per port
         self._dirty: set[str] = set()
         self._ignored: set[str] = set()
-        self._last_scroll = 0.0
+        self._log = False
+        self._power_top: float | None = None
+        self._auto_power = True
+        self._running = False
+        self.pacer = FramePacer()
         self._timer = QTimer(self)
-        self._timer.setInterval(REDRAW_INTERVAL_MS)
-        self._timer.timeout.connect(self.redraw)
-        self._legend = self._style()
-        self._scroll(time.time())
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._frame)
+        self._canvas = StripCanvas()
+        self._style()
 
-    def _style(self) -> pg.LegendItem:
+    def _style(self) -> None:
         palette = self.palette()
         background = palette.color(QPalette.ColorRole.Base)
         text = palette.color(QPalette.ColorRole.Text)
         self.setBackground(background)
+        self._grid_color = QColor(text)
+        self._grid_color.setAlphaF(0.12)
         item = self.getPlotItem()
-        item.showGrid(x=True, y=True, alpha=0.12)
         item.setLabel("left", "Power (W)", color=text.name())
         for name in ("left", "bottom"):
             axis = item.getAxis(name)
@@ -71,59 +80,65 @@ class LivePlot(pg.PlotWidget):
             axis.setTextPen(text)
         item.setMouseEnabled(x=False, y=True)  # time always follows "now"; power may be zoomed
         item.setMenuEnabled(False)
-        item.enableAutoRange(axis="y")
-        item.setAutoVisible(y=True)
-        # The legend takes the title's row above the plot, so it never hides a curve.
-        legend = pg.LegendItem(colCount=LEGEND_COLUMNS, labelTextColor=text, labelTextSize="9pt")
-        item.layout.removeItem(item.titleLabel)
-        item.titleLabel.hide()
-        item.layout.addItem(legend, 0, 1)
-        return legend
+        item.hideButtons()
+        box = item.getViewBox()
+        box.disableAutoRange()
+        box.sigRangeChangedManually.connect(self._power_zoomed)
+        item.addItem(self._canvas)
 
     # -- lifecycle ----------------------------------------------------------------------------
     def start(self) -> None:
-        self._timer.start()
+        """Draw while visible; hidden (another tab, or stopped), the plot costs nothing."""
+        self._running = True
+        self._schedule(0.0)
 
     def stop(self) -> None:
+        self._running = False
         self._timer.stop()
 
-    # -- data ---------------------------------------------------------------------------------
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._schedule(0.0)
+
+    def hideEvent(self, event) -> None:
+        super().hideEvent(event)
+        self._timer.stop()
+
+    def _schedule(self, delay_s: float) -> None:
+        if self._running and self.isVisible():
+            self._timer.start(round(delay_s * 1000))
+
+    # -- ports --------------------------------------------------------------------------------
     def set_ports(self, ports: Iterable[tuple[str, str]]) -> None:
-        """Show one curve per (port id, name); curves of ports no longer listed go away."""
-        wanted = dict(ports)
-        for port_id in [p for p in self._curves if p not in wanted]:
-            curve = self._curves.pop(port_id)
-            self._legend.removeItem(curve)
-            self.getPlotItem().removeItem(curve)
-        for port_id, name in wanted.items():
-            curve = self._curves.get(port_id)
-            if curve is not None and curve.name() == name:
-                continue
-            if curve is not None:  # renamed
-                self._legend.removeItem(curve)
-                self.getPlotItem().removeItem(curve)
-            self._curves[port_id] = self._new_curve(port_id, name)
-            self._legend.addItem(self._curves[port_id], name)
-            self._dirty.add(port_id)
-        self._fit_legend()
+        """Draw one curve per (port id, name), in this order; others are no longer drawn."""
+        self._names = dict(ports)
+        self._hidden &= set(self._names)
+        self._dirty.update(self._names)
 
-    def _fit_legend(self) -> None:
-        """Give the legend's row of the plot layout the height its entries need."""
-        self._legend.updateSize()
-        self._legend.setFixedHeight(self._legend.layout.preferredHeight())
+    def port_name(self, port_id: str) -> str | None:
+        return self._names.get(port_id)
 
-    def _new_curve(self, port_id: str, name: str) -> pg.PlotDataItem:
-        curve = pg.PlotDataItem(
-            name=name,
-            pen=pg.mkPen(self._colors.color(port_id), width=2),
-            antialias=True,
-            skipFiniteCheck=True,
-        )
-        curve.setClipToView(True)
-        curve.setDownsampling(auto=True, method="peak")
-        self.getPlotItem().addItem(curve)
-        return curve
+    def set_hidden(self, port_ids: Iterable[str]) -> None:
+        """Hide these listed ports' curves (the user's choice); the others are drawn."""
+        self._hidden = set(port_ids) & set(self._names)
+        self._schedule(0.0)
 
+    def shown(self) -> list[str]:
+        return [port_id for port_id in self._names if port_id not in self._hidden]
+
+    def set_log(self, log: bool) -> None:
+        """Power on a logarithmic axis (standby watts and kilowatts in one view) or a linear one."""
+        self._log = log
+        self._power_top = None
+        self._auto_power = True
+        self.getPlotItem().setLogMode(x=False, y=log)
+        self._schedule(0.0)
+
+    @property
+    def log(self) -> bool:
+        return self._log
+
+    # -- data ---------------------------------------------------------------------------------
     def ignore(self, port_ids: Iterable[str]) -> None:
         """Stop buffering ports that are not ours (another user's, or deleted)."""
         for port_id in port_ids:
@@ -164,8 +179,18 @@ class LivePlot(pg.PlotWidget):
             return np.empty(0), np.empty(0)
         return buffer.since(time.time() - self._window_s)
 
-    def curve(self, port_id: str) -> pg.PlotDataItem | None:
-        return self._curves.get(port_id)
+    def drawn(self, port_id: str) -> tuple[np.ndarray, np.ndarray]:
+        """What the port's curve hands the canvas for the time shown: (x, power on the axis),
+        at most about two points per pixel column."""
+        buffer = self._buffers.get(port_id)
+        if buffer is None or self._canvas.columns == 0:
+            return np.empty(0), np.empty(0)
+        times, power = buffer.latest()
+        return self._canvas.decimated(times, to_axis(power, self._log))
+
+    @property
+    def canvas(self) -> StripCanvas:
+        return self._canvas
 
     def _buffer(self, port_id: str) -> RingBuffer:
         buffer = self._buffers.get(port_id)
@@ -174,26 +199,106 @@ class LivePlot(pg.PlotWidget):
         return buffer
 
     # -- drawing ------------------------------------------------------------------------------
-    def redraw(self) -> None:
-        """Hand the changed series to their curves and keep the time axis on "now"."""
-        now = time.time()
-        drew = False
-        for port_id in self._dirty:
-            curve = self._curves.get(port_id)
-            buffer = self._buffers.get(port_id)
-            if curve is not None and buffer is not None:
-                times, power = buffer.since(now - self._window_s)
-                curve.setData(times, power)
-                drew = True
-        self._dirty.clear()
-        if drew or now - self._last_scroll >= SCROLL_EVERY_S:
-            self._scroll(now)
+    def _frame(self) -> None:
+        started = time.perf_counter()
+        try:
+            self.redraw()
+        finally:
+            self.pacer.spent(time.perf_counter() - started)
+            self._schedule(self.pacer.next_interval())
 
-    def _scroll(self, now: float) -> None:
-        """Show the trailing window, or less while there is less data (at least a minute)."""
+    def redraw(self) -> None:
+        """Bring the canvas to "now": scroll it, and draw each changed port's new readings; draw
+        everything again only when the size, the scales or the shown ports changed."""
+        now = time.time()
+        box = self.getPlotItem().getViewBox()
+        dpr = self.devicePixelRatioF()
+        size = (round(box.width() * dpr), round(box.height() * dpr))
+        if size[0] < 2 or size[1] < 2:
+            return
+        span = time_span(now - self._earliest(now), self._window_s)
+        column_s = span / size[0]
+        right = math.floor(now / column_s)
+        shown = self.shown()
+        low, high = self._power_range(now - span)
+        key = (size, dpr, span, low, high, self._log, tuple(shown), self._colors_of(shown))
+        canvas = self._canvas
+        if key != canvas.key or right - canvas.right_column >= size[0]:
+            x_ticks, y_ticks = self._ticks(now - span, now, low, high)
+            canvas.set_grid(self._grid_color, x_ticks, y_ticks)
+            canvas.reset(size, dpr, column_s, right, (low, high), key if x_ticks else None)
+            todo = shown
+            self._drawn_until.clear()
+        else:
+            canvas.scroll_to(right)
+            todo = [port_id for port_id in shown if port_id in self._dirty]
+        self._dirty.clear()
+        canvas.draw([self._new_part(port_id) for port_id in todo if port_id in self._buffers])
+        box.setRange(xRange=canvas.x_range, yRange=(low, high), padding=0)
+
+    def _new_part(self, port_id: str) -> tuple:
+        """(colour, x, y) of a port's readings not drawn yet, from the last one drawn."""
+        times, power = self._buffers[port_id].latest()
+        since = self._drawn_until.get(port_id)
+        if since is not None:
+            first = max(0, int(np.searchsorted(times, since, side="left")))
+            times, power = times[first:], power[first:]
+        if len(times):
+            self._drawn_until[port_id] = float(times[-1])
+        x, y = self._canvas.decimated(times, to_axis(power, self._log))
+        return self._colors.color(port_id), x, y
+
+    def _ticks(
+        self, start: float, end: float, low: float, high: float
+    ) -> tuple[list[float], list[float]]:
+        """The axes' major tick values, for the grid ([] for time before its axis is painted)."""
+        item = self.getPlotItem()
+        y_levels = item.getAxis("left").tickValues(low, high, max(1.0, self.height()))
+        y_ticks = [v for _spacing, values in y_levels[:2] for v in values]
+        try:
+            x_levels = item.getAxis("bottom").tickValues(start, end, max(1.0, self.width()))
+        except AttributeError:  # DateAxisItem measures its labels with the font of its painter
+            return [], y_ticks
+        x_ticks = next((values for _spacing, values in x_levels if len(values) > 1), [])
+        return sorted(x_ticks), y_ticks
+
+    def _colors_of(self, port_ids: list[str]) -> tuple[str, ...]:
+        return tuple(self._colors.color(port_id).name() for port_id in port_ids)
+
+    def _earliest(self, now: float) -> float:
+        """The time of the oldest buffered reading within the window (now when none)."""
         start = now - self._window_s
-        firsts = [buffer.since(start)[0][:1] for buffer in self._buffers.values()]
-        earliest = min((float(first[0]) for first in firsts if len(first)), default=start)
-        start = max(start, min(earliest, now - MIN_SPAN_S))
-        self.getPlotItem().setXRange(start, now, padding=0)
-        self._last_scroll = now
+        firsts = [self._buffers[p].since(start)[0][:1] for p in self.shown() if p in self._buffers]
+        return min((float(first[0]) for first in firsts if len(first)), default=now)
+
+    def _power_range(self, start: float) -> tuple[float, float]:
+        """The power axis: zoomed by the user, or from 0 to a nice limit above the data."""
+        if not self._auto_power:
+            low, high = self.getPlotItem().getViewBox().viewRange()[1]
+            return float(low), float(high)
+        peaks = [
+            float(power.max())
+            for port_id in self.shown()
+            if port_id in self._buffers and len(power := self._buffers[port_id].since(start)[1])
+        ]
+        highest = max(peaks, default=1.0)
+        if self._log:
+            top = math.ceil(math.log10(max(highest, 1.0)) + 0.05)
+            return -1.0, float(top)
+        self._power_top = power_limit(self._power_top, highest)
+        return 0.0, self._power_top
+
+    def _power_zoomed(self, *_args) -> None:
+        """The user zoomed the power axis: keep their range until they double-click."""
+        self._auto_power = False
+        self._schedule(0.0)
+
+    def mouseDoubleClickEvent(self, event) -> None:
+        self._auto_power = True
+        self._schedule(0.0)
+        super().mouseDoubleClickEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        started = time.perf_counter()
+        super().paintEvent(event)
+        self.pacer.spent(time.perf_counter() - started)
