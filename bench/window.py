@@ -2,6 +2,7 @@
 
     python bench/window.py --ports 16 --seconds 20
     python bench/window.py --ports 64 --base /work/wt/base   # also the window of another tree
+    python bench/window.py --rounds 3      # alternate the phases three times; medians at the end
 
 Each phase gets a fresh SQLite database with one device, token and port per simulated device,
 and N keep-alive clients posting noisy readings back to back over HTTP (bench/http_load.py):
@@ -136,8 +137,10 @@ async def drive_measured(port: int, devices, seconds: float, pid: int | None) ->
     return tally, samples["start"], samples["end"]
 
 
-def run_phase(name: str, args: argparse.Namespace, workdir: Path, tree: Path | None) -> Phase:
-    phase_dir = workdir / name
+def run_phase(
+    name: str, args: argparse.Namespace, workdir: Path, tree: Path | None, label: str
+) -> Phase:
+    phase_dir = workdir / label
     phase_dir.mkdir()
     db_url = reset_database("sqlite", "", phase_dir)
     devices = create_devices(db_url, args.ports)
@@ -150,14 +153,14 @@ def run_phase(name: str, args: argparse.Namespace, workdir: Path, tree: Path | N
     else:
         command = [sys.executable, __file__, "--window-child", str(stats_path), "--"]
         command += ["--db", db_url, "--port", str(port)]
-    process, log_path = start_process(command, port, phase_dir, name, env)
+    process, log_path = start_process(command, port, phase_dir, label, env)
     try:
         if name != "serve":
             time.sleep(SETTLE_S)
         tally, start, end = asyncio.run(drive_measured(port, devices, args.seconds, process.pid))
     finally:
         stop_process(process, log_path)
-    phase = Phase(name, tally, args.seconds, stored_readings(db_url))
+    phase = Phase(label, tally, args.seconds, stored_readings(db_url))
     if start[1] is not None and end[1] is not None:
         phase.cpu_process = (end[1] - start[1]) / args.seconds
         phase.cpu_gui = (end[2] - start[2]) / args.seconds
@@ -166,34 +169,55 @@ def run_phase(name: str, args: argparse.Namespace, workdir: Path, tree: Path | N
     return phase
 
 
-def report(phases: list[Phase]) -> None:
-    serve_rate = phases[0].tally.measured_acks / phases[0].seconds
-    for phase in phases:
-        rate = phase.tally.measured_acks / phase.seconds
-        latencies = sorted(phase.tally.latencies_ms)
-        acknowledged = phase.tally.statuses.get(201, 0)
-        errors = {s: n for s, n in phase.tally.statuses.items() if s != 201}
-        print(f"== {phase.name}")
-        p50, p99 = percentile(latencies, 0.5), percentile(latencies, 0.99)
+def rate(phase: Phase) -> float:
+    return phase.tally.measured_acks / phase.seconds
+
+
+def report(phase: Phase, serve_rate: float) -> None:
+    latencies = sorted(phase.tally.latencies_ms)
+    acknowledged = phase.tally.statuses.get(201, 0)
+    errors = {s: n for s, n in phase.tally.statuses.items() if s != 201}
+    p50, p99 = percentile(latencies, 0.5), percentile(latencies, 0.99)
+    print(f"== {phase.name}")
+    print(
+        f"  readings/s {rate(phase):,.0f} ({rate(phase) / serve_rate:.0%} of serve)   "
+        f"latency ms p50 {p50:.1f}  p99 {p99:.1f}"
+        f"  max {latencies[-1] if latencies else float('nan'):.1f}"
+    )
+    check = "MATCH" if phase.stored == acknowledged else "MISMATCH"
+    print(f"  stored {phase.stored:,} vs {acknowledged:,} acknowledged: {check}", end="")
+    print(f"   errors {errors or 'none'}  failures {dict(phase.tally.failures) or 'none'}")
+    if phase.cpu_process is not None:
         print(
-            f"  readings/s {rate:,.0f} ({rate / serve_rate:.0%} of serve)   "
-            f"latency ms p50 {p50:.1f}  p99 {p99:.1f}"
-            f"  max {latencies[-1] if latencies else float('nan'):.1f}"
+            f"  CPU: process {phase.cpu_process:.0%} of a core, "
+            f"its main (GUI) thread {phase.cpu_gui:.0%}"
         )
-        check = "MATCH" if phase.stored == acknowledged else "MISMATCH"
-        print(f"  stored {phase.stored:,} vs {acknowledged:,} acknowledged: {check}", end="")
-        print(f"   errors {errors or 'none'}  failures {dict(phase.tally.failures) or 'none'}")
-        if phase.cpu_process is not None:
-            print(
-                f"  CPU: process {phase.cpu_process:.0%} of a core, "
-                f"its main (GUI) thread {phase.cpu_gui:.0%}"
-            )
-        if phase.frames is not None:
-            f = phase.frames
-            print(
-                f"  frames: {f['count']} ({f['fps']:.1f}/s)  frame ms median {f['median_ms']:.1f}"
-                f"  p99 {f['p99_ms']:.1f}   drawing {f['draw_share']:.0%} of a core"
-            )
+    if phase.frames is not None:
+        f = phase.frames
+        print(
+            f"  frames: {f['count']} ({f['fps']:.1f}/s)  frame ms median {f['median_ms']:.1f}"
+            f"  p99 {f['p99_ms']:.1f}   drawing {f['draw_share']:.0%} of a core"
+        )
+
+
+def summary(rounds: list[list[Phase]]) -> None:
+    """Per kind of phase, the median over rounds of its rate relative to that round's serve."""
+    print(f"== summary over {len(rounds)} round(s), medians")
+    for index, first in enumerate(rounds[0]):
+        kind = first.name.rsplit("-", 1)[0]
+        phases = [r[index] for r in rounds]
+        ratios = sorted(rate(p) / rate(r[0]) for p, r in zip(phases, rounds, strict=True))
+        p99s = sorted(percentile(sorted(p.tally.latencies_ms), 0.99) for p in phases)
+        line = f"  {kind:12} readings/s {percentile(sorted(map(rate, phases)), 0.5):7,.0f}"
+        line += f"  {percentile(ratios, 0.5):4.0%} of serve  p99 {percentile(p99s, 0.5):6.1f} ms"
+        if first.frames is not None:
+            frames = [p.frames for p in phases if p.frames]
+            med = sorted(f["median_ms"] for f in frames)
+            fps = sorted(f["fps"] for f in frames)
+            share = sorted(f["draw_share"] for f in frames)
+            line += f"  frame median {percentile(med, 0.5):5.1f} ms"
+            line += f"  {percentile(fps, 0.5):4.1f} frames/s  drawing {percentile(share, 0.5):.0%}"
+        print(line)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -204,6 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ports", type=int, default=16, help="busy ports, one client each")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--base", type=Path, help="also measure the window of this source tree")
+    parser.add_argument("--rounds", type=int, default=1, help="repeat the phases, alternating")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="phantom-bench-window-") as tmp:
         workdir = Path(tmp)
@@ -211,10 +236,19 @@ def main(argv: list[str] | None = None) -> int:
         if idle is not None:
             print(f"machine idle before the run: {idle:.0%} of {os.cpu_count()} cores")
         print(f"{args.ports} ports, one raw keep-alive client each, {args.seconds:g} s per phase")
-        phases = [run_phase("serve", args, workdir, None), run_phase("window", args, workdir, None)]
-        if args.base:
-            phases.append(run_phase("window-base", args, workdir, args.base.resolve()))
-    report(phases)
+        rounds = []
+        for number in range(1, args.rounds + 1):
+            phases = [
+                run_phase("serve", args, workdir, None, f"serve-{number}"),
+                run_phase("window", args, workdir, None, f"window-{number}"),
+            ]
+            if args.base:
+                base = args.base.resolve()
+                phases.append(run_phase("window", args, workdir, base, f"window_base-{number}"))
+            for phase in phases:
+                report(phase, rate(phases[0]))
+            rounds.append(phases)
+    summary(rounds)
     return 0
 
 

@@ -24,6 +24,7 @@ import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
 
 from phantom_desktop.core.plot_scale import power_limit, time_span, to_axis
 from phantom_desktop.ingest.messages import StoredReading
+from phantom_desktop.ui.ago_axis import AgoAxis
 from phantom_desktop.ui.frame_pacer import FramePacer
 from phantom_desktop.ui.port_colors import PortColors
 from phantom_desktop.ui.queries import PowerHistory
@@ -32,6 +33,7 @@ from phantom_desktop.ui.strip_canvas import StripCanvas
 
 WINDOW_S = 600.0
 CAPACITY = 16384  # per port: the full window at up to ~27 readings/s
+EXTENT_EVERY_S = 1.0  # how often the oldest time and the highest power are looked up in full
 
 
 class LivePlot(pg.PlotWidget):
@@ -44,7 +46,7 @@ class LivePlot(pg.PlotWidget):
         capacity: int = CAPACITY,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent=parent, axisItems={"bottom": pg.DateAxisItem(orientation="bottom")})
+        super().__init__(parent=parent, axisItems={"bottom": AgoAxis()})
         self._colors = colors
         self._window_s = window_s
         self._capacity = capacity
@@ -58,6 +60,10 @@ class LivePlot(pg.PlotWidget):
         self._power_top: float | None = None
         self._auto_power = True
         self._running = False
+        self._extent_at = -math.inf
+        self._extent_ports: list[str] = []
+        self._earliest = 0.0
+        self._highest = 1.0
         self.pacer = FramePacer()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -216,72 +222,72 @@ class LivePlot(pg.PlotWidget):
         size = (round(box.width() * dpr), round(box.height() * dpr))
         if size[0] < 2 or size[1] < 2:
             return
-        span = time_span(now - self._earliest(now), self._window_s)
+        shown = [port_id for port_id in self.shown() if port_id in self._buffers]
+        fresh = {p: self._undrawn(p) for p in shown if p in self._dirty}
+        self._dirty.clear()
+        earliest, highest = self._extent(now, shown, fresh)
+        span = time_span(now - earliest, self._window_s)
         column_s = span / size[0]
         right = math.floor(now / column_s)
-        shown = self.shown()
-        low, high = self._power_range(now - span)
+        low, high = self._power_range(highest)
         key = (size, dpr, span, low, high, self._log, tuple(shown), self._colors_of(shown))
         canvas = self._canvas
         if key != canvas.key or right - canvas.right_column >= size[0]:
-            x_ticks, y_ticks = self._ticks(now - span, now, low, high)
-            canvas.set_grid(self._grid_color, x_ticks, y_ticks)
-            canvas.reset(size, dpr, column_s, right, (low, high), key if x_ticks else None)
-            todo = shown
-            self._drawn_until.clear()
+            canvas.reset(size, dpr, column_s, right, (low, high), key)
+            canvas.set_grid(self._grid_color, *self._ticks(-span, 0.0, low, high))
+            fresh = {port_id: self._buffers[port_id].latest() for port_id in shown}
         else:
             canvas.scroll_to(right)
-            todo = [port_id for port_id in shown if port_id in self._dirty]
-        self._dirty.clear()
-        canvas.draw([self._new_part(port_id) for port_id in todo if port_id in self._buffers])
+        curves = []
+        for port_id, (times, power) in fresh.items():
+            if len(times):
+                self._drawn_until[port_id] = float(times[-1])
+            x, y = canvas.decimated(times, to_axis(power, self._log))
+            curves.append((self._colors.color(port_id), x, y))
+        canvas.draw(curves)
         box.setRange(xRange=canvas.x_range, yRange=(low, high), padding=0)
 
-    def _new_part(self, port_id: str) -> tuple:
-        """(colour, x, y) of a port's readings not drawn yet, from the last one drawn."""
+    def _undrawn(self, port_id: str) -> tuple[np.ndarray, np.ndarray]:
+        """A port's readings not drawn yet, from the last one drawn (the line goes on from it)."""
         times, power = self._buffers[port_id].latest()
         since = self._drawn_until.get(port_id)
-        if since is not None:
-            first = max(0, int(np.searchsorted(times, since, side="left")))
-            times, power = times[first:], power[first:]
-        if len(times):
-            self._drawn_until[port_id] = float(times[-1])
-        x, y = self._canvas.decimated(times, to_axis(power, self._log))
-        return self._colors.color(port_id), x, y
+        if since is None:
+            return times, power
+        first = int(np.searchsorted(times, since, side="left"))
+        return times[first:], power[first:]
+
+    def _extent(
+        self, now: float, shown: list[str], fresh: dict[str, tuple[np.ndarray, np.ndarray]]
+    ) -> tuple[float, float]:
+        """(oldest time, highest power) of the shown data within the window: looked up in full
+        once a second; in between the highest only rises with the readings not drawn yet."""
+        if now - self._extent_at >= EXTENT_EVERY_S or self._extent_ports != shown:
+            self._extent_at, self._extent_ports = now, shown
+            windows = [self._buffers[port_id].since(now - self._window_s) for port_id in shown]
+            self._earliest = min((float(t[0]) for t, _p in windows if len(t)), default=now)
+            self._highest = max((float(p.max()) for _t, p in windows if len(p)), default=1.0)
+        else:
+            peaks = [float(p.max()) for _t, p in fresh.values() if len(p)]
+            self._highest = max([self._highest, *peaks])
+        return self._earliest, self._highest
 
     def _ticks(
         self, start: float, end: float, low: float, high: float
     ) -> tuple[list[float], list[float]]:
-        """The axes' major tick values, for the grid ([] for time before its axis is painted)."""
+        """The axes' major tick values, where the grid lines go."""
         item = self.getPlotItem()
+        x_levels = item.getAxis("bottom").tickValues(start, end, max(1.0, self.width()))
         y_levels = item.getAxis("left").tickValues(low, high, max(1.0, self.height()))
-        y_ticks = [v for _spacing, values in y_levels[:2] for v in values]
-        try:
-            x_levels = item.getAxis("bottom").tickValues(start, end, max(1.0, self.width()))
-        except AttributeError:  # DateAxisItem measures its labels with the font of its painter
-            return [], y_ticks
-        x_ticks = next((values for _spacing, values in x_levels if len(values) > 1), [])
-        return sorted(x_ticks), y_ticks
+        return list(x_levels[0][1]), list(y_levels[0][1]) if y_levels else []
 
     def _colors_of(self, port_ids: list[str]) -> tuple[str, ...]:
         return tuple(self._colors.color(port_id).name() for port_id in port_ids)
 
-    def _earliest(self, now: float) -> float:
-        """The time of the oldest buffered reading within the window (now when none)."""
-        start = now - self._window_s
-        firsts = [self._buffers[p].since(start)[0][:1] for p in self.shown() if p in self._buffers]
-        return min((float(first[0]) for first in firsts if len(first)), default=now)
-
-    def _power_range(self, start: float) -> tuple[float, float]:
+    def _power_range(self, highest: float) -> tuple[float, float]:
         """The power axis: zoomed by the user, or from 0 to a nice limit above the data."""
         if not self._auto_power:
             low, high = self.getPlotItem().getViewBox().viewRange()[1]
             return float(low), float(high)
-        peaks = [
-            float(power.max())
-            for port_id in self.shown()
-            if port_id in self._buffers and len(power := self._buffers[port_id].since(start)[1])
-        ]
-        highest = max(peaks, default=1.0)
         if self._log:
             top = math.ceil(math.log10(max(highest, 1.0)) + 0.05)
             return -1.0, float(top)

@@ -5,16 +5,15 @@ noisy ports cover the plot many times over, and Qt took ~100 ms a frame for them
 instead keeps what it drew: as time passes its pixels move left by whole columns (one column =
 one device pixel = one decimation column, see core/decimate.py), and only the newest readings
 of each port are drawn, on top. The whole picture is drawn again only when the scales, the
-size or the shown ports change.
+size or the shown ports change. The time axis counts seconds before now, so that the axes and
+the grid stay still and pyqtgraph need not lay out and paint their labels on every frame.
 """
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 
 from phantom_desktop.core.decimate import min_max
@@ -34,27 +33,8 @@ class StripCanvas(pg.GraphicsObject):
         self.column_s = 1.0
         self._y_range = (0.0, 1.0)
         self._dpr = 1.0
-        self._grid_x: tuple[float, float] | None = None  # (step, one tick) in seconds
-        self._grid_y: list[float] = []
-        self._grid_pixel = 0
-
-    def set_grid(self, color: QColor, x_ticks: list[float], y_ticks: list[float]) -> None:
-        """Grid lines under the curves, at these ticks of the axes (x: evenly spaced times).
-
-        The grid is part of the picture, so that it scrolls with the curves at no cost: an axis
-        grid drawn by pyqtgraph makes both axes repaint their labels on every frame (~20 ms).
-        """
-        premultiplied = color.toRgb()
-        alpha = premultiplied.alphaF()
-        self._grid_pixel = (
-            round(alpha * 255) << 24
-            | round(premultiplied.red() * alpha) << 16
-            | round(premultiplied.green() * alpha) << 8
-            | round(premultiplied.blue() * alpha)
-        )
-        step = x_ticks[1] - x_ticks[0] if len(x_ticks) > 1 else 0.0
-        self._grid_x = (step, x_ticks[0]) if step > 0 else None
-        self._grid_y = list(y_ticks)
+        self._grid = QImage()
+        self._grid_color = QColor(0, 0, 0, 30)
 
     # -- geometry ---------------------------------------------------------------------------------
     def reset(
@@ -75,7 +55,6 @@ class StripCanvas(pg.GraphicsObject):
         self.right_column = right_column
         self._y_range = y_range
         self._update_rect()
-        self._paint_grid(0)
 
     def scroll_to(self, right_column: int) -> None:
         """Move the picture left so that it ends at `right_column`; new columns start empty."""
@@ -89,31 +68,7 @@ class StripCanvas(pg.GraphicsObject):
             pixels[:, :-shift] = pixels[:, shift:].copy()
             pixels[:, -shift:] = 0
         self.right_column = right_column
-        self._update_rect()
-        self._paint_grid(max(0, pixels.shape[1] - shift))
-
-    def _paint_grid(self, first: int) -> None:
-        """Grid pixels in the picture's columns from `first` to its right edge."""
-        if self._image.isNull() or first >= self._image.width():
-            return
-        pixels = self._pixels()
-        height, width = pixels.shape
-        low, high = self._y_range
-        for value in self._grid_y:
-            row = math.floor((high - value) / (high - low) * height)
-            if 0 <= row < height:
-                pixels[row, first:] = self._grid_pixel
-        if self._grid_x is not None:
-            step, anchor = self._grid_x
-            left_column = self.right_column + 1 - width
-            start = (left_column + first) * self.column_s
-            tick = anchor + math.ceil((start - anchor) / step) * step
-            end = (self.right_column + 1) * self.column_s
-            while tick < end:
-                column = math.floor(tick / self.column_s) - left_column
-                if first <= column < width:
-                    pixels[:, column] = self._grid_pixel
-                tick += step
+        self.update()
 
     def _pixels(self) -> np.ndarray:
         """The image's pixels as a (rows, columns) uint32 array sharing its memory."""
@@ -123,16 +78,43 @@ class StripCanvas(pg.GraphicsObject):
         return rows[:, : image.width()]
 
     def _update_rect(self) -> None:
+        """The picture covers the last `columns` columns up to "now" (x = 0, seconds ago)."""
         self.prepareGeometryChange()
-        columns = self._image.width()
-        left = (self.right_column + 1 - columns) * self.column_s
+        width = self._image.width() * self.column_s
         low, high = self._y_range
-        self._rect = QRectF(left, low, columns * self.column_s, high - low)
+        self._rect = QRectF(-width, low, width, high - low)
         self.update()
 
     @property
     def x_range(self) -> tuple[float, float]:
+        """The x the plot shows: seconds before the right edge of the newest column."""
         return self._rect.left(), self._rect.right()
+
+    @property
+    def time_range(self) -> tuple[float, float]:
+        """The epoch seconds from the left edge of the oldest column to the right of the newest."""
+        end = (self.right_column + 1) * self.column_s
+        return end - self._image.width() * self.column_s, end
+
+    def set_grid(self, color: QColor, x_ticks: list[float], y_ticks: list[float]) -> None:
+        """Grid lines at these axis values, drawn under the curves; they stay where they are
+        while the curves scroll (x is in seconds before now)."""
+        image = QImage(self._image.size(), IMAGE_FORMAT)
+        image.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(image)
+        try:
+            painter.setPen(QPen(color, 0))
+            left, right = self.x_range
+            low, high = self._y_range
+            for tick in x_ticks:
+                x = (tick - left) / (right - left) * image.width()
+                painter.drawLine(QPointF(x, 0), QPointF(x, image.height()))
+            for tick in y_ticks:
+                y = (high - tick) / (high - low) * image.height()
+                painter.drawLine(QPointF(0, y), QPointF(image.width(), y))
+        finally:
+            painter.end()
+        self._grid = image
 
     @property
     def image(self) -> QImage:
@@ -146,8 +128,8 @@ class StripCanvas(pg.GraphicsObject):
     # -- drawing ----------------------------------------------------------------------------------
     def decimated(self, times: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The (x, y) a curve hands to the picture: at most ~2 points per column of it."""
-        left, right = self.x_range
-        return min_max(times, values, left, right, self.column_s)
+        start, end = self.time_range
+        return min_max(times, values, start, end, self.column_s)
 
     def draw(self, curves: list[tuple[QColor, np.ndarray, np.ndarray]]) -> None:
         """Draw polylines given in data coordinates (x ascending, decimated) onto the picture."""
@@ -159,7 +141,7 @@ class StripCanvas(pg.GraphicsObject):
             pen = QPen()
             pen.setCosmetic(True)
             pen.setWidthF(max(1.0, round(self._dpr)))
-            left = self._rect.left()
+            left = self.time_range[0]
             low, high = self._y_range
             x_scale = 1.0 / self.column_s
             y_scale = self._image.height() / (high - low)
@@ -189,5 +171,7 @@ class StripCanvas(pg.GraphicsObject):
         target = painter.transform().mapRect(self._rect)
         painter.save()
         painter.resetTransform()
+        if self._grid.size() == self._image.size():
+            painter.drawImage(target, self._grid)
         painter.drawImage(target, self._image)
         painter.restore()
