@@ -17,7 +17,7 @@ from collections.abc import Iterable
 import numpy as np
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QColor, QPaintEvent, QPalette
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QGraphicsItem, QWidget
 
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
@@ -84,6 +84,8 @@ class LivePlot(pg.PlotWidget):
             axis = item.getAxis(name)
             axis.setPen(text)
             axis.setTextPen(text)
+            # Drawn once into a pixmap: a canvas update then repaints no label (Python) again.
+            axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         item.setMouseEnabled(x=False, y=True)  # time always follows "now"; power may be zoomed
         item.setMenuEnabled(False)
         item.hideButtons()

@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase, QGuiApplication, QPalette
 
-from phantom_desktop.ingest.messages import CommittedBatch
+from phantom_desktop.ingest.messages import CommittedBatch, StoredReading
 from phantom_desktop.store.models import PORT_ACTIVE, PORT_OFF
 from phantom_desktop.store.summaries import PortSummary
 from phantom_desktop.ui import formatting
@@ -124,13 +124,20 @@ class PortTableModel(KeyedTableModel):
         def current(position: int) -> PortSummary:
             return changed.get(position, self._rows[position])
 
-        for reading in batch.readings:
-            position = self.position(reading.port_id)
+        newest: dict[str, StoredReading] = {}  # per port: the latest timestamp (later wins ties)
+        last: dict[str, StoredReading] = {}  # per port: the last committed (status, phantom)
+        for reading in batch.readings:  # a dict step per reading: this runs on the GUI thread
+            seen = newest.get(reading.port_id)
+            if seen is None or reading.timestamp >= seen.timestamp:
+                newest[reading.port_id] = reading
+            last[reading.port_id] = reading
+        for port_id, reading in last.items():
+            position = self.position(port_id)
             if position is None:
                 continue
-            row = current(position)
-            if row.last_reading_at is None or reading.timestamp >= row.last_reading_at:
-                row = replace(row, latest_power_w=reading.power, last_reading_at=reading.timestamp)
+            row, latest = current(position), newest[port_id]
+            if row.last_reading_at is None or latest.timestamp >= row.last_reading_at:
+                row = replace(row, latest_power_w=latest.power, last_reading_at=latest.timestamp)
             changed[position] = replace(row, status=reading.port_status, in_phantom=reading.phantom)
         for alert in batch.alerts:
             position = self.position(alert.port_id)
