@@ -21,6 +21,7 @@ import argparse
 import asyncio
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -137,6 +138,20 @@ async def drive_measured(port: int, devices, seconds: float, pid: int | None) ->
     return tally, samples["start"], samples["end"]
 
 
+def start_py_spy(
+    directory: Path | None, label: str, pid: int, seconds: float
+) -> subprocess.Popen | None:
+    """Sample which threads hold the GIL, and where, during the measured part (--py-spy)."""
+    if directory is None:
+        return None
+    directory.mkdir(parents=True, exist_ok=True)
+    output = directory / f"{label}.txt"
+    command = ["py-spy", "record", "--pid", str(pid), "--duration", str(round(seconds))]
+    command += ["--rate", "100", "--gil", "--threads", "--format", "raw", "--output", str(output)]
+    print(f"py-spy: {output}")
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def run_phase(
     name: str, args: argparse.Namespace, workdir: Path, tree: Path | None, label: str
 ) -> Phase:
@@ -157,7 +172,10 @@ def run_phase(
     try:
         if name != "serve":
             time.sleep(SETTLE_S)
+        profiler = start_py_spy(args.py_spy, label, process.pid, args.seconds)
         tally, start, end = asyncio.run(drive_measured(port, devices, args.seconds, process.pid))
+        if profiler is not None:
+            profiler.wait(60)
     finally:
         stop_process(process, log_path)
     phase = Phase(label, tally, args.seconds, stored_readings(db_url))
@@ -229,6 +247,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--base", type=Path, help="also measure the window of this source tree")
     parser.add_argument("--rounds", type=int, default=1, help="repeat the phases, alternating")
+    parser.add_argument(
+        "--py-spy", type=Path, metavar="DIR", help="profile each phase with py-spy into DIR"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="phantom-bench-window-") as tmp:
         workdir = Path(tmp)

@@ -149,6 +149,5 @@ class PortTableModel(KeyedTableModel):
                 row = current(position)
                 phantom = row.in_phantom and change.status == PORT_ACTIVE
                 changed[position] = replace(row, status=change.status, in_phantom=phantom)
-        for position in sorted(changed):
-            if changed[position] != self._rows[position]:
-                self.replace_at(position, changed[position], _LIVE[0], _LIVE[-1])
+        really = {p: row for p, row in changed.items() if row != self._rows[p]}
+        self.replace_many(really, _LIVE[0], _LIVE[-1])

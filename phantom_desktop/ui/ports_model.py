@@ -264,8 +264,9 @@ class PortsModel(QAbstractTableModel):
             if change.status != PORT_ACTIVE:
                 row.phantom = False
             changed.add(position)
-        for position in sorted(changed):
-            self._row_changed(position, Column.VOLTAGE, Column.LAST_SEEN)
+        if changed:  # one signal per batch, not per row: each one runs slots on the GUI thread
+            top = self.index(min(changed), Column.VOLTAGE)
+            self.dataChanged.emit(top, self.index(max(changed), Column.LAST_SEEN))
         return unknown
 
     def _insert(self, row: PortRow) -> None:
