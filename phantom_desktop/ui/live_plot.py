@@ -1,9 +1,9 @@
-"""The live power plot: per-port ring buffers, and one paced timer that draws what changed.
+"""The live power plot: per-port ring buffers, drawn a frame at a time by its page's clock.
 
 Data arrival and drawing are separate (Friture): batches only append to numpy ring buffers and
-mark their ports dirty. While the plot is visible, a single-shot timer draws a frame: the
-canvas (ui/strip_canvas.py) scrolls to "now" and each changed port draws only its new readings,
-min/max-decimated per pixel column. The timer is re-armed by a FramePacer so that drawing,
+mark their ports dirty. Each `redraw` (called by the page's DisplayClock while it is visible)
+scrolls the canvas (ui/strip_canvas.py) to "now" and draws each changed port's new readings,
+min/max-decimated per pixel column. Paint times go to the clock's FramePacer, so that drawing,
 paints included, stays within a set share of one core however dense the data.
 """
 
@@ -15,7 +15,6 @@ import time
 from collections.abc import Iterable
 
 import numpy as np
-from PySide6.QtCore import QTimer
 from PySide6.QtGui import QColor, QPaintEvent, QPalette
 from PySide6.QtWidgets import QGraphicsItem, QWidget
 
@@ -44,6 +43,7 @@ class LivePlot(pg.PlotWidget):
         colors: PortColors,
         window_s: float = WINDOW_S,
         capacity: int = CAPACITY,
+        pacer: FramePacer | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent=parent, axisItems={"bottom": AgoAxis()})
@@ -59,15 +59,11 @@ class LivePlot(pg.PlotWidget):
         self._log = False
         self._power_top: float | None = None
         self._auto_power = True
-        self._running = False
         self._extent_at = -math.inf
         self._extent_ports: list[str] = []
         self._earliest = 0.0
         self._highest = 1.0
-        self.pacer = FramePacer()
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self._frame)
+        self.pacer = pacer or FramePacer()  # told what paints cost, so the clock can pace
         self._canvas = StripCanvas()
         self._style()
 
@@ -94,28 +90,6 @@ class LivePlot(pg.PlotWidget):
         box.sigRangeChangedManually.connect(self._power_zoomed)
         item.addItem(self._canvas)
 
-    # -- lifecycle ----------------------------------------------------------------------------
-    def start(self) -> None:
-        """Draw while visible; hidden (another tab, or stopped), the plot costs nothing."""
-        self._running = True
-        self._schedule(0.0)
-
-    def stop(self) -> None:
-        self._running = False
-        self._timer.stop()
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        self._schedule(0.0)
-
-    def hideEvent(self, event) -> None:
-        super().hideEvent(event)
-        self._timer.stop()
-
-    def _schedule(self, delay_s: float) -> None:
-        if self._running and self.isVisible():
-            self._timer.start(round(delay_s * 1000))
-
     # -- ports --------------------------------------------------------------------------------
     def set_ports(self, ports: Iterable[tuple[str, str]]) -> None:
         """Draw one curve per (port id, name), in this order; others are no longer drawn."""
@@ -129,7 +103,6 @@ class LivePlot(pg.PlotWidget):
     def set_hidden(self, port_ids: Iterable[str]) -> None:
         """Hide these listed ports' curves (the user's choice); the others are drawn."""
         self._hidden = set(port_ids) & set(self._names)
-        self._schedule(0.0)
 
     def shown(self) -> list[str]:
         return [port_id for port_id in self._names if port_id not in self._hidden]
@@ -140,7 +113,6 @@ class LivePlot(pg.PlotWidget):
         self._power_top = None
         self._auto_power = True
         self.getPlotItem().setLogMode(x=False, y=log)
-        self._schedule(0.0)
 
     @property
     def log(self) -> bool:
@@ -207,14 +179,6 @@ class LivePlot(pg.PlotWidget):
         return buffer
 
     # -- drawing ------------------------------------------------------------------------------
-    def _frame(self) -> None:
-        started = time.perf_counter()
-        try:
-            self.redraw()
-        finally:
-            self.pacer.spent(time.perf_counter() - started)
-            self._schedule(self.pacer.next_interval())
-
     def redraw(self) -> None:
         """Bring the canvas to "now": scroll it, and draw each changed port's new readings; draw
         everything again only when the size, the scales or the shown ports changed."""
@@ -299,11 +263,9 @@ class LivePlot(pg.PlotWidget):
     def _power_zoomed(self, *_args) -> None:
         """The user zoomed the power axis: keep their range until they double-click."""
         self._auto_power = False
-        self._schedule(0.0)
 
     def mouseDoubleClickEvent(self, event) -> None:
         self._auto_power = True
-        self._schedule(0.0)
         super().mouseDoubleClickEvent(event)
 
     def paintEvent(self, event: QPaintEvent) -> None:

@@ -28,6 +28,7 @@ from phantom_desktop.store.models import PORT_ACTIVE
 from phantom_desktop.ui.alerts_model import AlertsModel, alert_info
 from phantom_desktop.ui.alerts_panel import AlertsPanel
 from phantom_desktop.ui.db_worker import DbWorker
+from phantom_desktop.ui.display_clock import DisplayClock
 from phantom_desktop.ui.live_bridge import LiveBridge
 from phantom_desktop.ui.live_plot import CAPACITY, WINDOW_S, LivePlot
 from phantom_desktop.ui.panel import title_label
@@ -171,6 +172,8 @@ class MainWindow(QMainWindow):
             splitter.setHandleWidth(10)
 
         monitor = QWidget()
+        self.clock = DisplayClock(monitor, self.plot.pacer)
+        self.clock.add(self.plot.redraw)
         layout = QVBoxLayout(monitor)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addWidget(self.main_splitter)
@@ -208,7 +211,7 @@ class MainWindow(QMainWindow):
             return
         self._live = True
         self.bridge.start()
-        self.plot.start()
+        self.clock.start()
         self.status.start()
         self.sources_panel.start()
         self.loaded.emit()
@@ -353,7 +356,7 @@ class MainWindow(QMainWindow):
             return
         self._shut_down = True
         self.bridge.stop()
-        self.plot.stop()
+        self.clock.stop()
         self.status.stop()
         self.tray.hide()
         self.sources_panel.stop()

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from PySide6.QtGui import QColor
 
+from phantom_desktop.ui.display_clock import DisplayClock
 from phantom_desktop.ui.live_plot import LivePlot
 from phantom_desktop.ui.port_colors import PortColors
 from phantom_desktop.ui.queries import PowerHistory
@@ -107,12 +108,16 @@ def test_hidden_ports_are_not_drawn_and_a_hidden_plot_does_not_redraw(qtbot, den
     colors = {QColor(plot_color(plot, p)).rgb() for p in data}
     assert not colors & set(np.unique(pixels).tolist())
 
-    plot.start()
+    clock = DisplayClock(plot, plot.pacer)
+    clock.add(plot.redraw)
+    drawn = []
+    clock.add(lambda: drawn.append(plot.canvas.right_column))
+    clock.start()
+    qtbot.waitUntil(lambda: len(drawn) > 1)
     plot.hide()
-    frames = []
-    plot.pacer.spent = lambda seconds: frames.append(seconds)
-    qtbot.wait(300)
-    assert frames == []
+    count = len(drawn)
+    qtbot.wait(400)
+    assert len(drawn) == count and not clock.active
     plot.show()
-    qtbot.waitUntil(lambda: len(frames) > 0)
-    plot.stop()
+    qtbot.waitUntil(lambda: len(drawn) > count)
+    clock.stop()
