@@ -30,8 +30,9 @@ from phantom_desktop.ui.alerts_panel import AlertsPanel
 from phantom_desktop.ui.db_worker import DbWorker
 from phantom_desktop.ui.display_clock import DisplayClock
 from phantom_desktop.ui.live_bridge import LiveBridge
-from phantom_desktop.ui.live_plot import CAPACITY, WINDOW_S, LivePlot
+from phantom_desktop.ui.live_plot import CAPACITY, WINDOW_S
 from phantom_desktop.ui.panel import title_label
+from phantom_desktop.ui.plot_panel import PlotPanel
 from phantom_desktop.ui.port_colors import PortColors
 from phantom_desktop.ui.port_control import PortControl
 from phantom_desktop.ui.ports_model import PortsModel
@@ -86,7 +87,8 @@ class MainWindow(QMainWindow):
         colors = PortColors()
         self.ports_model = PortsModel(colors, self)
         self.alerts_model = AlertsModel(self)
-        self.plot = LivePlot(colors)
+        self.plot_panel = PlotPanel(colors)
+        self.plot = self.plot_panel.plot
         self.ports_panel = PortsPanel(self.ports_model)
         self.alerts_panel = AlertsPanel(self.alerts_model)
         self.status = StatusBar(services.listen_url, services.db_description)
@@ -140,7 +142,7 @@ class MainWindow(QMainWindow):
         plot_layout = QVBoxLayout(plot_box)
         plot_layout.setContentsMargins(0, 0, 0, 6)
         plot_layout.addWidget(title_label(f"Live power · last {WINDOW_S / 60:g} minutes"))
-        plot_layout.addWidget(self.plot)
+        plot_layout.addWidget(self.plot_panel)
         services = self._services
         settings = services.settings
         base_url = device_base_url(services.listen_url, settings.http_host, settings.http_port)
@@ -219,7 +221,7 @@ class MainWindow(QMainWindow):
     def _show_ports(self, ports: list[PortInfo]) -> None:
         self.monitor_stack.setCurrentWidget(self.plot_box if ports else self.welcome)
         self.ports_model.set_ports(ports)
-        self.plot.set_ports((port.id, port.name) for port in ports)
+        self.plot_panel.set_ports((port.id, port.name) for port in ports)
 
     def _add_first_device(self) -> None:
         self.workspace.setCurrentWidget(self.workspace.devices_view)
@@ -329,6 +331,9 @@ class MainWindow(QMainWindow):
                 self.main_splitter.restoreState(settings.value("mainSplitter"))
                 self.left_splitter.restoreState(settings.value("leftSplitter"))
                 self.ports_panel.view.horizontalHeader().restoreState(settings.value("portsHeader"))
+                hidden = settings.value("hiddenPorts", []) or []
+                log = settings.value("logPower", False) in (True, "true")
+                self.plot_panel.restore([hidden] if isinstance(hidden, str) else hidden, log)
                 return
         except (TypeError, ValueError):
             log.warning("ignoring unreadable window state in %s", settings.fileName())
@@ -347,6 +352,9 @@ class MainWindow(QMainWindow):
         settings.setValue("mainSplitter", self.main_splitter.saveState())
         settings.setValue("leftSplitter", self.left_splitter.saveState())
         settings.setValue("portsHeader", self.ports_panel.view.horizontalHeader().saveState())
+        hidden, log = self.plot_panel.state()
+        settings.setValue("hiddenPorts", hidden)
+        settings.setValue("logPower", log)
         settings.endGroup()
         settings.sync()
 

@@ -106,7 +106,8 @@ class PortPicker(QWidget):
         return set(self._hidden)
 
     def set_hidden(self, port_ids: Iterable[str]) -> None:
-        """Uncheck these ports (e.g. the choice saved last time) and check the others."""
+        """Uncheck these ports and check the others; ids not listed yet (a choice saved last
+        time, restored before the ports are loaded) apply once they are."""
         self._hidden = set(port_ids)
         self.list.blockSignals(True)
         try:
@@ -115,7 +116,6 @@ class PortPicker(QWidget):
                 item.setCheckState(Qt.CheckState.Unchecked if hidden else Qt.CheckState.Checked)
         finally:
             self.list.blockSignals(False)
-        self._hidden &= {item.data(PORT_ID_ROLE) for item in self._items()}
         self.hidden_changed.emit(self.hidden())
 
     def _items(self) -> list[QListWidgetItem]:
