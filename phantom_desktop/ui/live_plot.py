@@ -32,6 +32,7 @@ from phantom_desktop.ui.strip_canvas import StripCanvas
 
 WINDOW_S = 600.0
 CAPACITY = 16384  # per port: the full window at up to ~27 readings/s
+TOP_MARGIN = 0.03  # room above the top tick, so that its label is not cut in half
 EXTENT_EVERY_S = 1.0  # how often the oldest time and the highest power are looked up in full
 
 
@@ -228,6 +229,8 @@ class LivePlot(pg.PlotWidget):
         """(oldest time, highest power) of the shown data within the window: looked up in full
         once a second; in between the highest only rises with the readings not drawn yet."""
         if now - self._extent_at >= EXTENT_EVERY_S or self._extent_ports != shown:
+            if self._extent_ports != shown:  # the user picked other ports: fit them at once
+                self._power_top = None
             self._extent_at, self._extent_ports = now, shown
             windows = [self._buffers[port_id].since(now - self._window_s) for port_id in shown]
             self._earliest = min((float(t[0]) for t, _p in windows if len(t)), default=now)
@@ -256,9 +259,9 @@ class LivePlot(pg.PlotWidget):
             return float(low), float(high)
         if self._log:
             top = math.ceil(math.log10(max(highest, 1.0)) + 0.05)
-            return -1.0, float(top)
+            return -1.0, top + TOP_MARGIN * (top + 1)
         self._power_top = power_limit(self._power_top, highest)
-        return 0.0, self._power_top
+        return 0.0, self._power_top * (1 + TOP_MARGIN)
 
     def _power_zoomed(self, *_args) -> None:
         """The user zoomed the power axis: keep their range until they double-click."""
