@@ -25,28 +25,28 @@ from PySide6.QtWidgets import (
 from phantom_desktop.app import Services
 from phantom_desktop.ingest.messages import CommittedBatch
 from phantom_desktop.store.models import PORT_ACTIVE
-from phantom_desktop.ui.alerts_model import AlertsModel, alert_info
-from phantom_desktop.ui.alerts_panel import AlertsPanel
-from phantom_desktop.ui.db_worker import DbWorker
+from phantom_desktop.ui.alerts.alerts_model import AlertsModel, alert_info
+from phantom_desktop.ui.alerts.alerts_panel import AlertsPanel
+from phantom_desktop.ui.tasks import DbWorker
 from phantom_desktop.ui.live_bridge import LiveBridge
-from phantom_desktop.ui.live_plot import CAPACITY, WINDOW_S, LivePlot
-from phantom_desktop.ui.panel import title_label
-from phantom_desktop.ui.port_colors import PortColors
-from phantom_desktop.ui.port_control import PortControl
+from phantom_desktop.ui.monitor.live_plot import CAPACITY, WINDOW_S, LivePlot
+from phantom_desktop.ui.common.widgets import title_label
+from phantom_desktop.ui.common.palette import PortColors
+from phantom_desktop.ui.ports.port_control import PortControl
 from phantom_desktop.ui.ports_model import PortsModel
-from phantom_desktop.ui.ports_panel import PortsPanel
-from phantom_desktop.ui.queries import (
+from phantom_desktop.ui.ports.ports_panel import PortsPanel
+from phantom_desktop.store.window_queries import (
     PortInfo,
     Snapshot,
     load_ports,
     load_snapshot,
     mark_read,
 )
-from phantom_desktop.ui.serial_control import SerialControl
-from phantom_desktop.ui.sources_panel import SourcesPanel
+from phantom_desktop.ui.settings.serial_control import SerialControl
+from phantom_desktop.ui.monitor.sources_panel import SourcesPanel
 from phantom_desktop.ui.status_bar import StatusBar
 from phantom_desktop.ui.tray import TrayNotifier
-from phantom_desktop.ui.welcome import WelcomePanel
+from phantom_desktop.ui.monitor.welcome_panel import WelcomePanel
 from phantom_desktop.ui.workspace import Workspace, device_base_url
 
 log = logging.getLogger(__name__)

@@ -12,9 +12,9 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from phantom_desktop.ingest.messages import CommittedBatch
 from phantom_desktop.store.models import PORT_ACTIVE, PORT_OFF
-from phantom_desktop.ui import formatting
-from phantom_desktop.ui.port_colors import PortColors
-from phantom_desktop.ui.queries import PortInfo
+from phantom_desktop.ui.common import formatting
+from phantom_desktop.ui.common.palette import PortColors
+from phantom_desktop.store.window_queries import PortInfo
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
 PORT_ID_ROLE = Qt.ItemDataRole.UserRole + 1

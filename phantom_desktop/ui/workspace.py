@@ -12,13 +12,13 @@ from PySide6.QtWidgets import QLabel, QTabWidget, QWidget
 from phantom_desktop.core.snippets import listen_url
 from phantom_desktop.ingest.messages import CommittedBatch
 from phantom_desktop.store.models import LOCAL_USER_NAME, User
-from phantom_desktop.ui.alerts_model import AlertsModel
-from phantom_desktop.ui.alerts_panel import alerts_title
-from phantom_desktop.ui.alerts_view import AlertsView
-from phantom_desktop.ui.db_worker import DbWorker
-from phantom_desktop.ui.devices_view import DevicesView
-from phantom_desktop.ui.port_control import PortControl
-from phantom_desktop.ui.ports_view import PortsView
+from phantom_desktop.ui.alerts.alerts_model import AlertsModel
+from phantom_desktop.ui.alerts.alerts_panel import alerts_title
+from phantom_desktop.ui.alerts.alerts_tab import AlertsView
+from phantom_desktop.ui.tasks import DbWorker
+from phantom_desktop.ui.devices.devices_tab import DevicesView
+from phantom_desktop.ui.ports.port_control import PortControl
+from phantom_desktop.ui.ports.ports_tab import PortsView
 
 
 def device_base_url(listening_on: str | None, host: str, port: int) -> str:

@@ -6,7 +6,7 @@ import pytest
 from manage_support import TIMEOUT_MS, post_reading
 
 from phantom_desktop.app import start_http
-from phantom_desktop.ui.alerts_panel import alerts_title
+from phantom_desktop.ui.alerts.alerts_panel import alerts_title
 from phantom_desktop.ui.ports_model import OFF
 
 

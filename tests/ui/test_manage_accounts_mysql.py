@@ -12,7 +12,7 @@ from phantom_desktop.config import AppPaths, Settings
 from phantom_desktop.store import accounts, repository
 from phantom_desktop.store.database import open_store, session_factory
 from phantom_desktop.store.models import Port
-from phantom_desktop.ui.login_dialog import LoginDialog
+from phantom_desktop.ui.accounts.login_dialog import LoginDialog
 from phantom_desktop.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.mysql

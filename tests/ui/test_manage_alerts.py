@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QSystemTrayIcon
 from sqlalchemy import select
 
 from phantom_desktop.store.models import Notification, Port
-from phantom_desktop.ui.alerts_model import AlertColumn
+from phantom_desktop.ui.alerts.alerts_model import AlertColumn
 
 
 def alerts_tab(window):

@@ -18,10 +18,10 @@ from sqlalchemy import select
 from phantom_desktop.app import start_http
 from phantom_desktop.core.credentials import hash_token
 from phantom_desktop.store.models import Device, DeviceToken, Port
-from phantom_desktop.ui.confirm import ConfirmBox
-from phantom_desktop.ui.device_dialog import DeviceDialog
-from phantom_desktop.ui.port_dialog import PortDialog
-from phantom_desktop.ui.token_dialog import TokenDialog
+from phantom_desktop.ui.common.confirm import ConfirmBox
+from phantom_desktop.ui.devices.device_dialog import DeviceDialog
+from phantom_desktop.ui.ports.port_dialog import PortDialog
+from phantom_desktop.ui.devices.token_dialog import TokenDialog
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 from manage_support import TIMEOUT_MS, click, type_into
 
 from phantom_desktop.store import accounts, repository
-from phantom_desktop.ui.login_dialog import LoginDialog
+from phantom_desktop.ui.accounts.login_dialog import LoginDialog
 
 PASSWORD = "correct horse"
 

@@ -7,11 +7,11 @@ from sqlalchemy import func, select
 
 from phantom_desktop.store import repository
 from phantom_desktop.store.models import Notification, PhantomEvent, Port, PowerReading
-from phantom_desktop.ui.confirm import ConfirmBox
-from phantom_desktop.ui.port_dialog import PortDialog
-from phantom_desktop.ui.port_table_model import PortColumn
+from phantom_desktop.ui.common.confirm import ConfirmBox
+from phantom_desktop.ui.ports.port_dialog import PortDialog
+from phantom_desktop.ui.ports.port_model import PortColumn
 from phantom_desktop.ui.ports_model import Column
-from phantom_desktop.ui.suggest_dialog import SuggestDialog
+from phantom_desktop.ui.ports.suggest_dialog import SuggestDialog
 
 
 def ports_tab(qtbot, window):

@@ -15,8 +15,8 @@ from phantom_desktop.config import update_settings_file
 from phantom_desktop.ingest.serial.config import UsbMatch
 from phantom_desktop.ingest.serial.discovery import PortInfo
 from phantom_desktop.store.models import PowerReading
-from phantom_desktop.ui.serial_source_editor import SerialSourceEditor
-from phantom_desktop.ui.settings_dialog import SettingsDialog
+from phantom_desktop.ui.settings.serial_source_dialog import SerialSourceEditor
+from phantom_desktop.ui.settings.settings_dialog import SettingsDialog
 
 TIMEOUT_MS = 10_000
 LEFT = Qt.MouseButton.LeftButton
@@ -26,7 +26,7 @@ LEFT = Qt.MouseButton.LeftButton
 def no_real_port_scan(monkeypatch):
     """The port picker lists one USB adapter, whatever this machine has."""
     adapter = PortInfo("/dev/ttyUSB7", "CP2102 USB to UART", UsbMatch(0x10C4, 0xEA60, "0001"))
-    monkeypatch.setattr("phantom_desktop.ui.port_scanner.available_ports", lambda: [adapter])
+    monkeypatch.setattr("phantom_desktop.ui.settings.serial_port_scanner.available_ports", lambda: [adapter])
 
 
 def settings_file(services) -> dict:

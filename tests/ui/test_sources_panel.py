@@ -10,7 +10,7 @@ from serial_helpers import fast_source_fixture, meter_device_fixture  # noqa: F4
 
 from phantom_desktop.ingest.serial.status import SourceStatus
 from phantom_desktop.ui.ports_model import NO_RELAY, NO_RELAY_BADGE, STATUS_ROLE, Column
-from phantom_desktop.ui.sources_panel import EMPTY_TEXT, SourcesPanel
+from phantom_desktop.ui.monitor.sources_panel import EMPTY_TEXT, SourcesPanel
 
 TIMEOUT_MS = 10_000
 

@@ -13,10 +13,10 @@ from phantom_desktop.ingest.messages import (
     PortStatusChange,
     StoredReading,
 )
-from phantom_desktop.ui.alerts_model import AlertsModel
-from phantom_desktop.ui.port_colors import PortColors
+from phantom_desktop.ui.alerts.alerts_model import AlertsModel
+from phantom_desktop.ui.common.palette import PortColors
 from phantom_desktop.ui.ports_model import Column, PortsModel
-from phantom_desktop.ui.queries import AlertInfo, PortInfo
+from phantom_desktop.store.window_queries import AlertInfo, PortInfo
 
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
 

@@ -6,9 +6,9 @@ import sys
 
 from manage_support import TIMEOUT_MS, click, wait_dialog
 
-from phantom_desktop.ui.device_dialog import DeviceDialog
-from phantom_desktop.ui.port_dialog import PortDialog
-from phantom_desktop.ui.welcome import demo_command
+from phantom_desktop.ui.devices.device_dialog import DeviceDialog
+from phantom_desktop.ui.ports.port_dialog import PortDialog
+from phantom_desktop.ui.monitor.welcome_panel import demo_command
 
 
 def test_empty_database_shows_the_welcome_steps(open_window):
