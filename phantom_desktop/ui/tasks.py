@@ -1,8 +1,9 @@
-"""A worker thread that runs the window's database tasks, one at a time, off the GUI thread.
+"""The window's database worker: runs its database tasks, one at a time, off the GUI thread.
 
 Modelled on Electrum's TaskThread: tasks go on a queue, results come back to the GUI thread as
 a queued signal that carries the callback, and `stop()` ends the thread with a sentinel and
-waits for it. Each task gets its own session in its own transaction.
+waits for it. Each task gets its own session in its own transaction. A task only talks to the
+database: nothing here waits for the writer or a serial port (those answer by callback).
 """
 
 from __future__ import annotations
@@ -10,15 +11,17 @@ from __future__ import annotations
 import logging
 import queue
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QThread, Signal
 from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
 
-Task = Callable[[Session], Any]
-_STOP = object()
+T = TypeVar("T")
+Task = Callable[[Session], T]  # a database task: runs in a session, returns what on_done gets
+# What the queue carries: what, task, on_done, on_error; None stops the thread.
+_Item = tuple[str, Task[Any], Callable[[Any], None], Callable[[str], None] | None]
 
 
 class DbWorker(QThread):
@@ -32,7 +35,7 @@ class DbWorker(QThread):
         super().__init__(parent)
         self.setObjectName("phantom-ui-db")
         self._sessions = sessions
-        self._tasks: queue.SimpleQueue[object] = queue.SimpleQueue()
+        self._tasks: queue.SimpleQueue[_Item | None] = queue.SimpleQueue()
         self._stopped = False
         self._succeeded.connect(self._deliver)
         self._errored.connect(self._report)
@@ -40,8 +43,8 @@ class DbWorker(QThread):
     def submit(
         self,
         what: str,
-        task: Task,
-        on_done: Callable[[Any], None],
+        task: Task[T],
+        on_done: Callable[[T], None],
         on_error: Callable[[str], None] | None = None,
     ) -> None:
         """Run `task(session)` on the worker; call `on_done(result)` on the GUI thread.
@@ -59,14 +62,14 @@ class DbWorker(QThread):
         self._stopped = True
         if not self.isRunning():
             return
-        self._tasks.put(_STOP)
+        self._tasks.put(None)
         if not self.wait(timeout_ms):
             log.error("the window's database worker did not stop within %d ms", timeout_ms)
 
     def run(self) -> None:
         while True:
             item = self._tasks.get()
-            if item is _STOP:
+            if item is None:
                 return
             what, task, on_done, on_error = item
             try:

@@ -26,7 +26,9 @@ LEFT = Qt.MouseButton.LeftButton
 def no_real_port_scan(monkeypatch):
     """The port picker lists one USB adapter, whatever this machine has."""
     adapter = PortInfo("/dev/ttyUSB7", "CP2102 USB to UART", UsbMatch(0x10C4, 0xEA60, "0001"))
-    monkeypatch.setattr("phantom_desktop.ui.settings.serial_port_scanner.available_ports", lambda: [adapter])
+    monkeypatch.setattr(
+        "phantom_desktop.ui.settings.serial_port_scanner.available_ports", lambda: [adapter]
+    )
 
 
 def settings_file(services) -> dict:

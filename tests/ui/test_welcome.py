@@ -7,8 +7,8 @@ import sys
 from manage_support import TIMEOUT_MS, click, wait_dialog
 
 from phantom_desktop.ui.devices.device_dialog import DeviceDialog
-from phantom_desktop.ui.ports.port_dialog import PortDialog
 from phantom_desktop.ui.monitor.welcome_panel import demo_command
+from phantom_desktop.ui.ports.port_dialog import PortDialog
 
 
 def test_empty_database_shows_the_welcome_steps(open_window):
@@ -21,13 +21,13 @@ def test_empty_database_shows_the_welcome_steps(open_window):
 def test_welcome_buttons_open_the_add_dialogs(qtbot, open_window):
     window = open_window()
     click(qtbot, window.welcome.add_device_button)
-    devices = window.workspace.devices_view
+    devices = window.workspace.devices_tab
     assert window.workspace.currentWidget() is devices
     wait_dialog(qtbot, devices, DeviceDialog).reject()
 
     window.workspace.setCurrentWidget(window.workspace.monitor)
     click(qtbot, window.welcome.add_port_button)
-    ports = window.workspace.ports_view
+    ports = window.workspace.ports_tab
     assert window.workspace.currentWidget() is ports
     wait_dialog(qtbot, ports, PortDialog).reject()
 

@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from phantom_desktop.store import accounts
 from phantom_desktop.store.database import describe_url, open_store, session_factory
 from phantom_desktop.store.models import User
-from phantom_desktop.ui.tasks import DbWorker
-from phantom_desktop.ui.common.widgets import muted_label, title_label
 from phantom_desktop.ui.common.task_dialog import TaskDialog
+from phantom_desktop.ui.common.widgets import muted_label, title_label
+from phantom_desktop.ui.tasks import DbWorker
 
 ICON_SIZE = 48
 INTRO_WIDTH = 380

@@ -11,8 +11,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from phantom_desktop.ingest.messages import PhantomAlert
-from phantom_desktop.ui.common import formatting
 from phantom_desktop.store.window_queries import AlertInfo
+from phantom_desktop.ui.common import formatting
 
 MAX_ROWS = 500
 ALERT_ROLE = Qt.ItemDataRole.UserRole  # the row's AlertInfo
@@ -99,7 +99,7 @@ class AlertsModel(QAbstractTableModel):
         )
         if not fresh:
             return
-        self._ids.update(info.notification_id for info in fresh)
+        self._ids |= {info.notification_id for info in fresh}
         if not self._rows or _newest_first(fresh[-1]) <= _newest_first(self._rows[0]):
             self.beginInsertRows(QModelIndex(), 0, len(fresh) - 1)  # the usual case
             self._rows[:0] = fresh
@@ -108,7 +108,7 @@ class AlertsModel(QAbstractTableModel):
             for info in fresh:
                 position = bisect.bisect_left(self._rows, _newest_first(info), key=_newest_first)
                 self.beginInsertRows(QModelIndex(), position, position)
-                self._rows.insert(position, info)
+                self._rows[position:position] = [info]
                 self.endInsertRows()
         if len(self._rows) > MAX_ROWS:
             self.beginRemoveRows(QModelIndex(), MAX_ROWS, len(self._rows) - 1)

@@ -24,14 +24,15 @@ from PySide6.QtWidgets import (
 
 from phantom_desktop.store import alerts
 from phantom_desktop.store.models import PORT_ACTIVE, PORT_OFF
+from phantom_desktop.store.window_queries import AlertInfo
 from phantom_desktop.ui.alerts.alerts_model import ALERT_ROLE, AlertColumn, AlertsModel
-from phantom_desktop.ui.tasks import DbWorker
-from phantom_desktop.ui.common.delegates import UNREAD_COLOR, short_message
+from phantom_desktop.ui.common import palette
+from phantom_desktop.ui.common.delegates import short_message
+from phantom_desktop.ui.common.user_tasks import Rejected, user_task
 from phantom_desktop.ui.common.widgets import header_row, table_view, title_label
 from phantom_desktop.ui.ports.port_control import PortControl
-from phantom_desktop.ui.ports.port_model import PortTableModel
-from phantom_desktop.store.window_queries import AlertInfo
-from phantom_desktop.ui.common.user_tasks import Rejected, user_task
+from phantom_desktop.ui.ports.port_model import PortModel
+from phantom_desktop.ui.tasks import DbWorker
 
 _AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -54,7 +55,7 @@ class AlertsProxy(QSortFilterProxyModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._unread_only = False
-        self._dot = _dot_icon(UNREAD_COLOR)
+        self._dot = _dot_icon(QColor(palette.UNREAD))
         self._blank = _dot_icon(QColor(Qt.GlobalColor.transparent))
 
     def set_unread_only(self, unread_only: bool) -> None:
@@ -101,7 +102,7 @@ class AlertsProxy(QSortFilterProxyModel):
         return super().data(index, role)
 
 
-class AlertsView(QWidget):
+class AlertsTab(QWidget):
     """Lists the shared `AlertsModel`; marks alerts read and acts on their ports."""
 
     go_to_port = Signal(str)  # port id
@@ -113,7 +114,7 @@ class AlertsView(QWidget):
         worker: DbWorker,
         user_id: str,
         model: AlertsModel,
-        ports: PortTableModel,
+        ports: PortModel,
         control: PortControl,
         parent: QWidget | None = None,
     ) -> None:

@@ -12,19 +12,11 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem,
 )
 
-from phantom_desktop.ui.common import formatting
 from phantom_desktop.store.window_queries import AlertInfo
+from phantom_desktop.ui.common import formatting, palette
 
 _AnyIndex = QModelIndex | QPersistentModelIndex
 
-# The app style sheet's status colours (resources/style.qss): green, grey, amber.
-BADGE_COLORS = {
-    "active": (QColor("#2e7d4f"), QColor("white")),
-    "off": (QColor("#8a8a8a"), QColor("white")),
-    "phantom": (QColor("#ffb020"), QColor("#1d1d1d")),
-    "no_relay": (QColor("#b3261e"), QColor("white")),  # off, but nothing could cut it
-}
-UNREAD_COLOR = QColor("#ffb020")
 _WRAP = int(Qt.TextFlag.TextWordWrap)
 
 
@@ -52,7 +44,7 @@ class StatusBadgeDelegate(_PaintedDelegate):
         self._draw_background(painter, option, index)
         status = index.data(self._status_role)
         text = index.data()
-        background, foreground = BADGE_COLORS.get(status, BADGE_COLORS["off"])
+        background, foreground = palette.badge(status)
         font = QFont(option.font)
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 0.9)
@@ -116,11 +108,11 @@ class AlertCardDelegate(_PaintedDelegate):
         self._draw_background(painter, option, index)
         info: AlertInfo = index.data(self._alert_role)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        palette = option.palette
-        text = palette.color(
+        colors = option.palette
+        text = colors.color(
             QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
         )
-        muted = text if selected else palette.color(QPalette.ColorRole.PlaceholderText)
+        muted = text if selected else colors.color(QPalette.ColorRole.PlaceholderText)
         title_font = self._title_font(option)
         title_height = QFontMetrics(title_font).height()
         left = option.rect.left() + 2 * self.PADDING + self.DOT
@@ -132,7 +124,7 @@ class AlertCardDelegate(_PaintedDelegate):
         if not info.is_read:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(UNREAD_COLOR)
+            painter.setBrush(QColor(palette.UNREAD))
             dot_top = top + (title_height - self.DOT) / 2
             painter.drawEllipse(
                 QRectF(option.rect.left() + self.PADDING, dot_top, self.DOT, self.DOT)

@@ -6,8 +6,8 @@ Reloading a view hands over a whole new list; the model inserts, removes and ann
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Hashable, Iterable
+from typing import Any, Generic, Protocol, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
@@ -21,27 +21,37 @@ CENTER = Qt.AlignmentFlag.AlignCenter
 _AnyIndex = QModelIndex | QPersistentModelIndex
 
 
-class KeyedTableModel(QAbstractTableModel):
+class Keyed(Protocol):
+    """A row: anything with an `id` (compared with == to see whether it changed)."""
+
+    @property
+    def id(self) -> Hashable: ...
+
+
+RowT = TypeVar("RowT", bound=Keyed)
+
+
+class KeyedTableModel(QAbstractTableModel, Generic[RowT]):
     """Subclasses set `HEADERS` and implement `display`; rows are objects with an `id`."""
 
     HEADERS: tuple[str, ...] = ()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[Any] = []
-        self._index: dict[Any, int] = {}
+        self._rows: list[RowT] = []
+        self._index: dict[Hashable, int] = {}
 
     # -- what subclasses describe ---------------------------------------------------------------
-    def display(self, row: Any, column: int) -> str:
+    def display(self, row: RowT, column: int) -> str:
         raise NotImplementedError
 
-    def sort_value(self, row: Any, column: int) -> Any:
+    def sort_value(self, row: RowT, column: int) -> Any:
         return self.display(row, column).casefold()
 
     def alignment(self, column: int) -> Qt.AlignmentFlag:
         return LEFT
 
-    def other_role(self, row: Any, column: int, role: int) -> Any:
+    def other_role(self, row: RowT, column: int, role: int) -> Any:
         """Tooltips, fonts, colours, badges: None unless a subclass says otherwise."""
         return None
 
@@ -76,14 +86,14 @@ class KeyedTableModel(QAbstractTableModel):
         return self.other_role(row, index.column(), role)
 
     # -- rows -----------------------------------------------------------------------------------
-    def rows(self) -> list[Any]:
+    def rows(self) -> list[RowT]:
         return list(self._rows)
 
-    def row(self, key: Any) -> Any | None:
+    def row(self, key: Hashable) -> RowT | None:
         position = self._index.get(key)
         return None if position is None else self._rows[position]
 
-    def set_rows(self, rows: Iterable[Any]) -> None:
+    def set_rows(self, rows: Iterable[RowT]) -> None:
         """Follow a fresh list: drop rows not in it, update changed ones, append new ones."""
         rows = list(rows)
         wanted = {row.id for row in rows}
@@ -93,7 +103,7 @@ class KeyedTableModel(QAbstractTableModel):
         for row in rows:
             self.put(row)
 
-    def put(self, row: Any) -> None:
+    def put(self, row: RowT) -> None:
         """Insert a row, or replace the row with its id (announced only if it differs)."""
         position = self._index.get(row.id)
         if position is None:
@@ -112,12 +122,12 @@ class KeyedTableModel(QAbstractTableModel):
         self._index = {row.id: index for index, row in enumerate(self._rows)}
         self.endRemoveRows()  # listeners may look rows up by key: the index is current
 
-    def replace_at(self, position: int, row: Any, first: int, last: int) -> None:
+    def replace_at(self, position: int, row: RowT, first: int, last: int) -> None:
         """Swap in a changed row (same id) and announce only columns `first`…`last`."""
         self._rows[position] = row
         self.row_changed(position, first, last)
 
-    def position(self, key: Any) -> int | None:
+    def position(self, key: Hashable) -> int | None:
         return self._index.get(key)
 
     def row_changed(self, position: int, first: int = 0, last: int | None = None) -> None:

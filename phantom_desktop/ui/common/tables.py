@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QTableView, QWidget
 
@@ -36,3 +38,12 @@ def select_key(view: QTableView, key: object) -> bool:
             view.scrollTo(model.index(row, 0))
             return True
     return False
+
+
+def show_columns(view: QTableView, columns: Sequence[int]) -> None:
+    """Show only `columns` of the view's model, in that order (a model shared by two views)."""
+    header = view.horizontalHeader()
+    for column in range(header.count()):
+        header.setSectionHidden(column, column not in columns)
+    for visual, column in enumerate(columns):
+        header.moveSection(header.visualIndex(column), visual)

@@ -18,10 +18,9 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from phantom_desktop.ui.tasks import DbWorker
+from phantom_desktop.ui.common import palette
 from phantom_desktop.ui.common.user_tasks import Rejected, user_task
-
-ERROR_STYLE = "color: #b3261e; font-weight: 600;"
+from phantom_desktop.ui.tasks import DbWorker
 
 
 class TaskDialog(QDialog):
@@ -44,7 +43,7 @@ class TaskDialog(QDialog):
         self.error_label = QLabel()
         self.error_label.setObjectName("errorLabel")
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(ERROR_STYLE)
+        self.error_label.setStyleSheet(palette.error_style(bold=True))
         self.error_label.hide()
         self.buttons = QDialogButtonBox()
         self.buttons.rejected.connect(self.reject)

@@ -7,9 +7,9 @@ from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QWidget
 
 from phantom_desktop.store import repository
 from phantom_desktop.store.summaries import DeviceSummary
-from phantom_desktop.ui.tasks import DbWorker
-from phantom_desktop.ui.common.widgets import muted_label
 from phantom_desktop.ui.common.task_dialog import TaskDialog
+from phantom_desktop.ui.common.widgets import muted_label
+from phantom_desktop.ui.tasks import DbWorker
 
 
 class DeviceDialog(TaskDialog):

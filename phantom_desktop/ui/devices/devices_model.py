@@ -11,11 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFontDatabase
 
 from phantom_desktop.store.summaries import TOKEN_ACTIVE, TOKEN_REVOKED, DeviceSummary
-from phantom_desktop.ui.common import formatting
+from phantom_desktop.ui.common import formatting, palette
 from phantom_desktop.ui.common.keyed_model import RIGHT, KeyedTableModel
-
-TOKEN_COLORS = {TOKEN_ACTIVE: QColor("#2e7d4f"), TOKEN_REVOKED: QColor("#b3261e")}
-NO_TOKEN_COLOR = QColor("#9a6700")
 
 
 class DeviceColumn(enum.IntEnum):
@@ -24,6 +21,12 @@ class DeviceColumn(enum.IntEnum):
     PORTS = 2
     LAST_READING = 3
     TOKEN = 4
+
+
+def token_color(state: str) -> QColor:
+    if state == TOKEN_ACTIVE:
+        return palette.success_text()
+    return palette.error_text() if state == TOKEN_REVOKED else palette.warning_text()
 
 
 def token_text(device: DeviceSummary) -> str:
@@ -70,7 +73,7 @@ class DevicesModel(KeyedTableModel):
         if role == Qt.ItemDataRole.FontRole and column == DeviceColumn.ID:
             return QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         if role == Qt.ItemDataRole.ForegroundRole and column == DeviceColumn.TOKEN:
-            return TOKEN_COLORS.get(row.token_state, NO_TOKEN_COLOR)
+            return token_color(row.token_state)
         if role == Qt.ItemDataRole.ToolTipRole and column == DeviceColumn.TOKEN:
             if row.token_prefix is None:
                 return "Generate a token so the device can send readings"

@@ -5,35 +5,25 @@ from __future__ import annotations
 from functools import partial
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHeaderView, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QHeaderView, QPushButton, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
 from phantom_desktop.store import repository, summaries
 from phantom_desktop.store.summaries import DeviceSummary
+from phantom_desktop.store.window_queries import NewToken, new_token
 from phantom_desktop.ui.common.confirm import ConfirmBox
-from phantom_desktop.ui.tasks import DbWorker
+from phantom_desktop.ui.common.delete_flow import DeleteFlow
+from phantom_desktop.ui.common.tables import select_key, selected_key, sorted_table
+from phantom_desktop.ui.common.user_tasks import Rejected, user_task
+from phantom_desktop.ui.common.widgets import header_row, muted_label, title_label
 from phantom_desktop.ui.devices.device_dialog import DeviceDialog
 from phantom_desktop.ui.devices.devices_model import DeviceColumn, DevicesModel
-from phantom_desktop.ui.common.widgets import header_row, muted_label, title_label
-from phantom_desktop.ui.common.tables import select_key, selected_key, sorted_table
-from phantom_desktop.ui.devices.token_dialog import NewToken, TokenDialog
+from phantom_desktop.ui.devices.token_dialog import TokenDialog
 from phantom_desktop.ui.devices.tokens_model import TokenColumn, TokenRow, TokensModel
-from phantom_desktop.ui.common.user_tasks import Rejected, user_task
+from phantom_desktop.ui.tasks import DbWorker
 
 
-def new_token(session: Session, user_id: str, device_id: str, rotate: bool) -> NewToken:
-    """Generate (or rotate to) a new token; name one of the device's ports for the snippets."""
-    make = repository.rotate_token if rotate else repository.create_token
-    token, _row = make(session, user_id, device_id)
-    device = repository.get_device(session, user_id, device_id)
-    ports = [p for p in repository.list_ports(session, user_id) if p.device_id == device_id]
-    port = ports[0] if ports else None
-    return NewToken(
-        token, device.name, port.id if port else None, port.name if port else None, rotate
-    )
-
-
-class DevicesView(QWidget):
+class DevicesTab(QWidget):
     """Devices above, the selected device's tokens below; every change runs on the worker."""
 
     devices_changed = Signal()  # added, renamed or deleted: port rows show device names
@@ -46,7 +36,17 @@ class DevicesView(QWidget):
         self._worker = worker
         self._user_id = user_id
         self._base_url = base_url
-        self.dialog: QWidget | None = None  # the dialog or question open now, if any
+        self.dialog: QDialog | None = None  # the dialog or question open now, if any
+        self.deleter = DeleteFlow(
+            worker,
+            self,
+            "device",
+            lambda s, device_id: repository.device_delete_impact(s, user_id, device_id).describe(),
+            lambda s, device_id: repository.delete_device(s, user_id, device_id).device_name,
+            self._open_dialog,
+        )
+        self.deleter.message.connect(self.message)
+        self.deleter.finished.connect(self._after_deletion)
 
         self.model = DevicesModel(self)
         self.view = sorted_table(self.model, DeviceColumn.NAME, self)
@@ -83,7 +83,7 @@ class DevicesView(QWidget):
         self.revoke_button.setToolTip("The selected token stops working at once")
         self.add_button.clicked.connect(self.add)
         self.rename_button.clicked.connect(self.rename)
-        self.delete_button.clicked.connect(self.delete)
+        self.delete_button.clicked.connect(self.delete_selected)
         self.generate_button.clicked.connect(partial(self.generate, False))
         self.rotate_button.clicked.connect(self.rotate)
         self.revoke_button.clicked.connect(self.revoke)
@@ -186,48 +186,24 @@ class DevicesView(QWidget):
 
     def _open(self, dialog: DeviceDialog) -> None:
         dialog.saved.connect(self._saved)
-        self.dialog = dialog
-        dialog.open()
+        self._open_dialog(dialog)
 
     def _saved(self, device_id: str) -> None:
         self.reload(then_select=device_id)
         self.devices_changed.emit()
 
-    def delete(self) -> None:
+    def delete_selected(self) -> None:
         device = self.selected_device()
-        if device is None:
-            return
-        device_id = device.id
-        self._worker.submit(
-            "Checking what deleting the device affects",
-            user_task(
-                lambda s: repository.device_delete_impact(s, self._user_id, device_id).describe()
-            ),
-            partial(self._confirm_delete, device_id),
-        )
+        if device is not None:
+            self.deleter.start(device.id)
 
-    def _confirm_delete(self, device_id: str, question: str | Rejected) -> None:
-        if isinstance(question, Rejected):
-            self.message.emit(question.message)
-            self.reload()
-            return
-        self.dialog = ConfirmBox(
-            self, "Delete device", question, "Delete device", partial(self._delete, device_id)
-        )
-        self.dialog.open()
-
-    def _delete(self, device_id: str) -> None:
-        self._worker.submit(
-            "Deleting the device",
-            user_task(lambda s: repository.delete_device(s, self._user_id, device_id).device_name),
-            self._deleted,
-        )
-
-    def _deleted(self, name: str | Rejected) -> None:
-        if not isinstance(name, Rejected):
-            self.message.emit(f"Deleted the device {name}")
+    def _after_deletion(self) -> None:
         self.reload()
         self.devices_changed.emit()
+
+    def _open_dialog(self, dialog: QDialog) -> None:
+        self.dialog = dialog
+        dialog.open()
 
     # -- tokens ---------------------------------------------------------------------------------
     def generate(self, rotate: bool = False) -> None:
@@ -245,23 +221,23 @@ class DevicesView(QWidget):
         device = self.selected_device()
         if device is None:
             return
-        self.dialog = ConfirmBox(
-            self,
-            "Rotate token",
-            f"Replace the tokens of {device.name} with a new one? The current token stops "
-            "working at once: the device is refused (401) until it has the new token.",
-            "Rotate token",
-            partial(self.generate, True),
+        self._open_dialog(
+            ConfirmBox(
+                self,
+                "Rotate token",
+                f"Replace the tokens of {device.name} with a new one? The current token stops "
+                "working at once: the device is refused (401) until it has the new token.",
+                "Rotate token",
+                partial(self.generate, True),
+            )
         )
-        self.dialog.open()
 
     def _token_made(self, device_id: str, new: NewToken | Rejected) -> None:
         self.reload(then_select=device_id)
         if isinstance(new, Rejected):
             self.message.emit(new.message)
             return
-        self.dialog = TokenDialog(new, self._base_url, self)
-        self.dialog.open()
+        self._open_dialog(TokenDialog(new, self._base_url, self))
 
     def revoke(self) -> None:
         device = self.selected_device()
@@ -269,15 +245,16 @@ class DevicesView(QWidget):
         token = None if token_id is None else self.tokens.row(token_id)
         if device is None or token is None:
             return
-        self.dialog = ConfirmBox(
-            self,
-            "Revoke token",
-            f"Revoke the token {token.prefix}… of {device.name}? It stops working at once: "
-            "the device is refused (401) until it gets a new token.",
-            "Revoke token",
-            partial(self._revoke, device.id, token.id),
+        self._open_dialog(
+            ConfirmBox(
+                self,
+                "Revoke token",
+                f"Revoke the token {token.prefix}… of {device.name}? It stops working at once: "
+                "the device is refused (401) until it gets a new token.",
+                "Revoke token",
+                partial(self._revoke, device.id, token.id),
+            )
         )
-        self.dialog.open()
 
     def _revoke(self, device_id: str, token_id: int) -> None:
         self._worker.submit(

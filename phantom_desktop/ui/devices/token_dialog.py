@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
@@ -20,24 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from phantom_desktop.core.snippets import snippets
+from phantom_desktop.store.window_queries import NewToken
+from phantom_desktop.ui.common import palette
 from phantom_desktop.ui.common.widgets import muted_label, title_label
 
 PORT_PLACEHOLDER = "PORT_ID"
-WARNING_STYLE = (
-    "background: #fff4d6; color: #4d3800; border: 1px solid #ffb020; border-radius: 6px;"
-    " padding: 8px 10px;"
-)
-
-
-@dataclass(frozen=True, slots=True)
-class NewToken:
-    """A token just generated (or rotated) for a device, and a port to show it with."""
-
-    token: str
-    device_name: str
-    port_id: str | None
-    port_name: str | None
-    rotated: bool = False
 
 
 class CopyButton(QPushButton):
@@ -84,7 +69,7 @@ class TokenDialog(QDialog):
             "Phantom Desktop keeps only a hash of it."
         )
         warning.setWordWrap(True)
-        warning.setStyleSheet(WARNING_STYLE)
+        warning.setStyleSheet(palette.warning_box_style())
 
         self.token_edit = QLineEdit(new.token)
         self.token_edit.setReadOnly(True)

@@ -8,14 +8,11 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFontDatabase
+from PySide6.QtGui import QFontDatabase
 
 from phantom_desktop.store.models import DeviceToken
-from phantom_desktop.ui.common import formatting
+from phantom_desktop.ui.common import formatting, palette
 from phantom_desktop.ui.common.keyed_model import KeyedTableModel
-
-ACTIVE_COLOR = QColor("#2e7d4f")
-REVOKED_COLOR = QColor("#b3261e")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,5 +79,5 @@ class TokensModel(KeyedTableModel):
         if role == Qt.ItemDataRole.FontRole and column == TokenColumn.TOKEN:
             return QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         if role == Qt.ItemDataRole.ForegroundRole and column == TokenColumn.STATE:
-            return ACTIVE_COLOR if row.active else REVOKED_COLOR
+            return palette.success_text() if row.active else palette.error_text()
         return None

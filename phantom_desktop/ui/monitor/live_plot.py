@@ -20,8 +20,8 @@ os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
 
 from phantom_desktop.ingest.messages import StoredReading
-from phantom_desktop.ui.common.palette import PortColors
 from phantom_desktop.store.window_queries import PowerHistory
+from phantom_desktop.ui.common.palette import PortColors
 from phantom_desktop.ui.monitor.ring_buffer import RingBuffer
 
 WINDOW_S = 600.0

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from phantom_desktop.ingest.serial.status import SourceStatus
+from phantom_desktop.ui.common import palette
 from phantom_desktop.ui.common.widgets import header_row, muted_label, title_label
 from phantom_desktop.ui.settings.serial_labels import (
     STATE_NAMES,
@@ -34,15 +35,6 @@ from phantom_desktop.ui.settings.serial_labels import (
 REFRESH_INTERVAL_MS = 1000
 MAX_VISIBLE_CARDS = 3
 EMPTY_TEXT = "No serial meters — Settings… to add one."
-# Badge colours (background, text): green, amber, red, grey as in the ports table.
-STATE_COLORS = {
-    "connected": ("#2e7d4f", "white"),
-    "connecting": ("#ffb020", "#1d1d1d"),
-    "reconnecting": ("#ffb020", "#1d1d1d"),
-    "error": ("#b3261e", "white"),
-    "stopped": ("#8a8a8a", "white"),
-}
-ERROR_TEXT_COLOR = "#b3261e"
 
 StatusSource = Callable[[], list[SourceStatus]]
 
@@ -80,11 +72,7 @@ class SourceCard(QFrame):
         self.name_label.setText(status.name)
         if status.state != self._state:
             self._state = status.state
-            background, foreground = STATE_COLORS.get(status.state, STATE_COLORS["stopped"])
-            self.state_label.setStyleSheet(
-                f"background: {background}; color: {foreground}; border-radius: 8px;"
-                " padding: 1px 8px; font-weight: 600;"
-            )
+            self.state_label.setStyleSheet(palette.badge_style(status.state))
         self.state_label.setText(STATE_NAMES.get(status.state, status.state))
         where = f"{short_name(status.protocol)} · {status.port or 'USB adapter'}"
         if is_modbus(status.protocol):
@@ -101,7 +89,8 @@ class SourceCard(QFrame):
         self.reason_label.setText(readable_reason(reason))
         self.reason_label.setToolTip(reason)
         self.reason_label.setVisible(bool(reason))
-        color = ERROR_TEXT_COLOR if status.state == "error" else "palette(placeholder-text)"
+        error = status.state == "error"
+        color = palette.error_text().name() if error else "palette(placeholder-text)"
         self.reason_label.setStyleSheet(f"color: {color};")
 
 

@@ -1,8 +1,11 @@
-"""Port changes from the window that go through the writer: on/off and edited rules.
+"""Port changes from the window that go through the writer: on/off and edited rules; and the
+one record of which ports have an on/off command in flight.
 
 The writer owns detection, so a running app never writes a port's status itself: it sends a
 `PortCommand`, which the writer applies in order with the readings (closing an open phantom
-episode at once). The device learns the new status from its next response.
+episode at once). The device learns the new status from its next response. Nothing waits for
+the writer: its answer comes back through a done-callback and a queued signal, so the window's
+database worker stays free for table loads.
 """
 
 from __future__ import annotations
@@ -10,27 +13,34 @@ from __future__ import annotations
 import logging
 from concurrent.futures import Future
 from functools import partial
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
-from sqlalchemy.orm import Session
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from phantom_desktop.ingest.messages import PortCommand
-from phantom_desktop.ingest.writer import Writer
 from phantom_desktop.store import repository
-from phantom_desktop.ui.tasks import DbWorker
 from phantom_desktop.ui.common.user_tasks import Rejected, user_task
+
+if TYPE_CHECKING:
+    from phantom_desktop.ingest.writer import Writer
+    from phantom_desktop.ui.tasks import DbWorker
 
 log = logging.getLogger(__name__)
 
-COMMAND_TIMEOUT_S = 10.0
+COMMAND_TIMEOUT_MS = 10_000
 
 
 class PortControl(QObject):
-    """Turns the user's ports on and off; tells the writer when a port's rules were edited."""
+    """Turns the user's ports on and off; tells the writer when a port's rules were edited.
+
+    `is_pending` and `pending_changed` are what every on/off action of the window follows.
+    """
 
     status_set = Signal(str, str, str)  # port id, port name, new status (committed)
     status_failed = Signal(str, str)  # port id, what went wrong
     pending_changed = Signal()
+    # From the writer's thread to this object's (queued): command id, status or None, error.
+    _answered = Signal(int, object, str)
 
     def __init__(
         self, writer: Writer, worker: DbWorker, user_id: str, parent: QObject | None = None
@@ -39,7 +49,10 @@ class PortControl(QObject):
         self._writer = writer
         self._worker = worker
         self._user_id = user_id
-        self._pending: set[str] = set()
+        self._pending: dict[str, int] = {}  # port id -> the command in flight (0: being checked)
+        self._names: dict[int, str] = {}
+        self._next_id = 1
+        self._answered.connect(self._answer)
 
     def is_pending(self, port_id: str) -> bool:
         """A command for the port is in flight: its on/off actions stay disabled."""
@@ -49,7 +62,7 @@ class PortControl(QObject):
         """Check the port is the user's, then have the writer switch it; emits when committed."""
         if port_id in self._pending:
             return
-        self._set_pending(port_id, True)
+        self._set_pending(port_id, 0)
         self._worker.submit(
             "Checking the port",
             user_task(lambda session: repository.get_port(session, self._user_id, port_id).name),
@@ -66,31 +79,47 @@ class PortControl(QObject):
         if isinstance(name, Rejected):
             self._failed(port_id, name.message)
             return
+        command_id, self._next_id = self._next_id, self._next_id + 1
+        self._names[command_id] = name
+        self._set_pending(port_id, command_id)
         command = self._writer.command(PortCommand(port_id, status=status))
-
-        def wait(_session: Session) -> str:
-            return command.done.result(timeout=COMMAND_TIMEOUT_S)
-
-        self._worker.submit(
-            f"Turning {name} {'on' if status == repository.PORT_ACTIVE else 'off'}",
-            wait,
-            partial(self._done, port_id, name),
-            on_error=partial(self._failed, port_id),
+        what = f"Turning {name} {'on' if status == repository.PORT_ACTIVE else 'off'}"
+        command.done.add_done_callback(partial(self._writer_answered, command_id, what))
+        QTimer.singleShot(
+            COMMAND_TIMEOUT_MS,
+            self,
+            partial(self._answer, command_id, None, f"{what} failed: the app did not answer"),
         )
 
-    def _done(self, port_id: str, name: str, status: str) -> None:
-        self._set_pending(port_id, False)
+    def _writer_answered(self, command_id: int, what: str, done: Future[str]) -> None:
+        """On the writer's thread: hand the answer to the GUI thread."""
+        error = done.exception()
+        if error is None:
+            self._answered.emit(command_id, done.result(), "")
+        else:
+            log.warning("%s failed: %s", what, error)
+            self._answered.emit(command_id, None, f"{what} failed: {error}")
+
+    def _answer(self, command_id: int, status: str | None, error: str) -> None:
+        port_id = next((p for p, c in self._pending.items() if c == command_id), None)
+        name = self._names.pop(command_id, "")
+        if port_id is None:
+            return  # answered already (or timed out)
+        if status is None:
+            self._failed(port_id, error)
+            return
+        self._set_pending(port_id, None)
         self.status_set.emit(port_id, name, status)
 
     def _failed(self, port_id: str, message: str) -> None:
-        self._set_pending(port_id, False)
+        self._set_pending(port_id, None)
         self.status_failed.emit(port_id, message)
 
-    def _set_pending(self, port_id: str, pending: bool) -> None:
-        if pending:
-            self._pending.add(port_id)
+    def _set_pending(self, port_id: str, command_id: int | None) -> None:
+        if command_id is None:
+            self._pending.pop(port_id, None)
         else:
-            self._pending.discard(port_id)
+            self._pending[port_id] = command_id
         self.pending_changed.emit()
 
 

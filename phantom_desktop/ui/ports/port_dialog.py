@@ -14,10 +14,10 @@ from PySide6.QtWidgets import (
 )
 
 from phantom_desktop.store import repository
-from phantom_desktop.store.summaries import PortSummary
-from phantom_desktop.ui.tasks import DbWorker
-from phantom_desktop.ui.common.widgets import muted_label
+from phantom_desktop.store.window_queries import WindowPort
 from phantom_desktop.ui.common.task_dialog import TaskDialog
+from phantom_desktop.ui.common.widgets import muted_label
+from phantom_desktop.ui.tasks import DbWorker
 
 NO_DEVICE = "(no device)"
 DEFAULT_THRESHOLD_W = 5.0
@@ -56,7 +56,7 @@ class PortDialog(TaskDialog):
         worker: DbWorker,
         user_id: str,
         devices: list[tuple[str, str]],
-        port: PortSummary | None = None,
+        port: WindowPort | None = None,
         device_id: str | None = None,
         parent: QWidget | None = None,
     ) -> None:

@@ -1,60 +1,73 @@
-"""The ports table with its actions: a sortable view of `PortsModel` and "Turn on"."""
+"""The Monitor's ports panel: live power and status of each port, and "Turn on".
+
+It shows the window's one `PortModel` (the Ports tab shows it too) with the live columns, and
+follows `PortControl` for which ports have a command in flight.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPoint, QSortFilterProxyModel, Qt, Signal
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtWidgets import QHeaderView, QMenu, QPushButton, QVBoxLayout, QWidget
 
+from phantom_desktop.store.models import PORT_ACTIVE
 from phantom_desktop.ui.common.delegates import StatusBadgeDelegate
-from phantom_desktop.ui.common.widgets import header_row, table_view, title_label
-from phantom_desktop.ui.ports_model import (
-    OFF,
-    PORT_ID_ROLE,
-    SORT_ROLE,
-    STATUS_ROLE,
-    Column,
-    PortsModel,
-)
+from phantom_desktop.ui.common.keyed_model import KEY_ROLE, STATUS_ROLE
+from phantom_desktop.ui.common.tables import select_key, selected_key, show_columns, sorted_table
+from phantom_desktop.ui.common.widgets import header_row, title_label
+from phantom_desktop.ui.ports.port_model import OFF, PortColumn, PortModel, port_state
 
+if TYPE_CHECKING:
+    from phantom_desktop.ui.ports.port_control import PortControl
+
+COLUMNS = (
+    PortColumn.NAME,
+    PortColumn.DEVICE,
+    PortColumn.VOLTAGE,
+    PortColumn.CURRENT,
+    PortColumn.POWER,
+    PortColumn.STATUS,
+    PortColumn.THRESHOLD,
+    PortColumn.LAST_READING,
+)
 _COLUMN_WIDTHS = {
-    Column.VOLTAGE: 85,
-    Column.CURRENT: 85,
-    Column.POWER: 90,
-    Column.STATUS: 115,  # fits "Off · no relay"
-    Column.THRESHOLD: 95,
-    Column.LAST_SEEN: 105,
+    PortColumn.VOLTAGE: 85,
+    PortColumn.CURRENT: 85,
+    PortColumn.POWER: 90,
+    PortColumn.STATUS: 115,  # fits "Off · no relay"
+    PortColumn.THRESHOLD: 95,
+    PortColumn.LAST_READING: 105,
 }
 
 
 class PortsPanel(QWidget):
-    """Lists the ports; asks (by signal) to turn an off port back on."""
+    """Lists the ports with their latest reading; turns an off port back on."""
 
-    turn_on_requested = Signal(str)  # port id
-
-    def __init__(self, model: PortsModel, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, model: PortModel, control: PortControl, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._model = model
-        self._pending: set[str] = set()
+        self._control = control
         self.turn_on_button = QPushButton("Turn on")
         self.turn_on_button.setToolTip("Switch the selected port's relay back on")
         self.turn_on_button.setEnabled(False)
-        self.turn_on_button.clicked.connect(self._request_turn_on)
+        self.turn_on_button.clicked.connect(self._turn_on_selected)
 
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(model)
-        self.proxy.setSortRole(SORT_ROLE)
-        self.view = table_view(self)
+        self.view = sorted_table(model, PortColumn.NAME, self)
         self.view.setObjectName("portsTable")
-        self.view.setModel(self.proxy)
-        self.view.setSortingEnabled(True)
-        self.view.sortByColumn(Column.NAME, Qt.SortOrder.AscendingOrder)
+        self.proxy = self.view.model()
+        show_columns(self.view, COLUMNS)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
-        self.view.setItemDelegateForColumn(Column.STATUS, StatusBadgeDelegate(STATUS_ROLE, self))
+        self.view.setItemDelegateForColumn(
+            PortColumn.STATUS, StatusBadgeDelegate(STATUS_ROLE, self)
+        )
         self.view.verticalHeader().setDefaultSectionSize(30)
         header = self.view.horizontalHeader()
-        header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(Column.DEVICE, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(PortColumn.NAME, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(PortColumn.DEVICE, QHeaderView.ResizeMode.Stretch)
         for column, width in _COLUMN_WIDTHS.items():
             header.resizeSection(column, width)
 
@@ -66,44 +79,39 @@ class PortsPanel(QWidget):
         self.view.selectionModel().selectionChanged.connect(self._update_actions)
         model.dataChanged.connect(self._update_actions)
         model.rowsRemoved.connect(self._update_actions)
+        control.pending_changed.connect(self._update_actions)
 
     def selected_port_id(self) -> str | None:
-        rows = self.view.selectionModel().selectedRows()
-        return rows[0].data(PORT_ID_ROLE) if rows else None
+        key = selected_key(self.view)
+        return None if key is None else str(key)
 
     def select_port(self, port_id: str) -> None:
-        for row in range(self.proxy.rowCount()):
-            if self.proxy.index(row, 0).data(PORT_ID_ROLE) == port_id:
-                self.view.selectRow(row)
-                return
+        select_key(self.view, port_id)
 
-    def set_pending(self, port_id: str, pending: bool) -> None:
-        """While a command for the port is in flight its action stays disabled."""
-        if pending:
-            self._pending.add(port_id)
-        else:
-            self._pending.discard(port_id)
-        self._update_actions()
+    def can_turn_on(self, port_id: str | None) -> bool:
+        row = None if port_id is None else self._model.row(port_id)
+        return row is not None and port_state(row) == OFF and not self._control.is_pending(row.id)
 
-    def _can_turn_on(self, port_id: str | None) -> bool:
-        row = None if port_id is None else self._model.row_of(port_id)
-        return row is not None and row.status == OFF and port_id not in self._pending
+    def turn_on(self, port_id: str) -> None:
+        """Ask the writer to switch a port back on; the live feed then shows it on."""
+        if self.can_turn_on(port_id):
+            self._control.set_status(port_id, PORT_ACTIVE)
 
     def _update_actions(self, *_args: object) -> None:
-        self.turn_on_button.setEnabled(self._can_turn_on(self.selected_port_id()))
+        self.turn_on_button.setEnabled(self.can_turn_on(self.selected_port_id()))
 
-    def _request_turn_on(self) -> None:
+    def _turn_on_selected(self) -> None:
         port_id = self.selected_port_id()
-        if self._can_turn_on(port_id):
-            self.turn_on_requested.emit(port_id)
+        if port_id is not None:
+            self.turn_on(port_id)
 
     def _context_menu(self, position: QPoint) -> None:
         index: QModelIndex = self.view.indexAt(position)
         if not index.isValid():
             return
-        port_id = index.data(PORT_ID_ROLE)
+        port_id = str(index.data(KEY_ROLE))
         menu = QMenu(self)
         action = menu.addAction("Turn on")
-        action.setEnabled(self._can_turn_on(port_id))
-        action.triggered.connect(lambda: self.turn_on_requested.emit(port_id))
+        action.setEnabled(self.can_turn_on(port_id))
+        action.triggered.connect(lambda: self.turn_on(port_id))
         menu.exec(self.view.viewport().mapToGlobal(position))

@@ -3,39 +3,54 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QHeaderView, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QHeaderView, QPushButton, QVBoxLayout, QWidget
 
-from phantom_desktop.store import repository, summaries
+from phantom_desktop.store import repository
 from phantom_desktop.store.models import PORT_ACTIVE, PORT_OFF
-from phantom_desktop.store.summaries import PortSummary
-from phantom_desktop.ui.common.confirm import ConfirmBox
-from phantom_desktop.ui.tasks import DbWorker
+from phantom_desktop.store.window_queries import WindowPort, load_ports
 from phantom_desktop.ui.common.delegates import StatusBadgeDelegate
-from phantom_desktop.ui.devices.devices_model import DevicesModel
+from phantom_desktop.ui.common.delete_flow import DeleteFlow
 from phantom_desktop.ui.common.keyed_model import STATUS_ROLE
+from phantom_desktop.ui.common.tables import select_key, selected_key, show_columns, sorted_table
 from phantom_desktop.ui.common.widgets import header_row, muted_label, title_label
-from phantom_desktop.ui.ports.port_control import PortControl
 from phantom_desktop.ui.ports.port_dialog import PortDialog
-from phantom_desktop.ui.ports.port_model import PortColumn, PortTableModel
+from phantom_desktop.ui.ports.port_model import PortColumn, PortModel
 from phantom_desktop.ui.ports.suggest_dialog import SuggestDialog
-from phantom_desktop.ui.common.tables import select_key, selected_key, sorted_table
-from phantom_desktop.ui.common.user_tasks import Rejected, user_task
 
+if TYPE_CHECKING:
+    from phantom_desktop.ui.devices.devices_model import DevicesModel
+    from phantom_desktop.ui.ports.port_control import PortControl
+    from phantom_desktop.ui.tasks import DbWorker
+
+COLUMNS = (
+    PortColumn.NAME,
+    PortColumn.DEVICE,
+    PortColumn.ID,
+    PortColumn.THRESHOLD,
+    PortColumn.MIN_DURATION,
+    PortColumn.AUTO_CUT,
+    PortColumn.STATUS,
+    PortColumn.POWER,
+)
 _COLUMN_WIDTHS = {
     PortColumn.ID: 300,
     PortColumn.THRESHOLD: 90,
     PortColumn.MIN_DURATION: 110,
     PortColumn.AUTO_CUT: 100,
-    PortColumn.STATUS: 90,
+    PortColumn.STATUS: 115,  # fits "Off · no relay"
     PortColumn.POWER: 110,
 }
 
 
-class PortsView(QWidget):
-    """The user's ports with their rules; changes run on the worker or go through the writer."""
+class PortsTab(QWidget):
+    """The user's ports with their rules; changes run on the worker or go through the writer.
+
+    Its `model` is the window's one `PortModel`, which the Monitor's ports panel shows too.
+    """
 
     ports_changed = Signal()  # added, edited or deleted: other views load them again
     port_deleted = Signal(str)  # port id; its readings and alerts are gone too
@@ -47,6 +62,7 @@ class PortsView(QWidget):
         user_id: str,
         control: PortControl,
         devices: DevicesModel,
+        model: PortModel,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -54,11 +70,23 @@ class PortsView(QWidget):
         self._user_id = user_id
         self._control = control
         self._devices = devices
-        self.dialog: QWidget | None = None  # the dialog or question open now, if any
+        self.dialog: QDialog | None = None  # the dialog or question open now, if any
+        self.deleter = DeleteFlow(
+            worker,
+            self,
+            "port",
+            lambda s, port_id: repository.port_delete_impact(s, user_id, port_id).describe(),
+            lambda s, port_id: repository.delete_port(s, user_id, port_id).port_name,
+            self._open_dialog,
+        )
+        self.deleter.message.connect(self.message)
+        self.deleter.deleted.connect(lambda port_id, _name: self.port_deleted.emit(port_id))
+        self.deleter.finished.connect(self._after_deletion)
 
-        self.model = PortTableModel(self)
+        self.model = model
         self.view = sorted_table(self.model, PortColumn.NAME, self)
         self.view.setObjectName("portsManageTable")
+        show_columns(self.view, COLUMNS)
         self.view.setItemDelegateForColumn(
             PortColumn.STATUS, StatusBadgeDelegate(STATUS_ROLE, self)
         )
@@ -81,7 +109,7 @@ class PortsView(QWidget):
         self.suggest_button.setToolTip("Propose a threshold from the port's recent readings")
         self.add_button.clicked.connect(self.add)
         self.edit_button.clicked.connect(self.edit)
-        self.delete_button.clicked.connect(self.delete)
+        self.delete_button.clicked.connect(self.delete_selected)
         self.copy_id_button.clicked.connect(self.copy_id)
         self.power_button.clicked.connect(self.toggle_power)
         self.suggest_button.clicked.connect(self.suggest)
@@ -115,7 +143,7 @@ class PortsView(QWidget):
         self._update_actions()
 
     # -- loading --------------------------------------------------------------------------------
-    def selected_port(self) -> PortSummary | None:
+    def selected_port(self) -> WindowPort | None:
         key = selected_key(self.view)
         return None if key is None else self.model.row(key)
 
@@ -126,11 +154,11 @@ class PortsView(QWidget):
         """Load the user's ports again (after a change, or when new ports turned up)."""
         self._worker.submit(
             "Loading ports",
-            lambda session: summaries.port_summaries(session, self._user_id),
+            lambda session: load_ports(session, self._user_id),
             partial(self._loaded, then_select),
         )
 
-    def _loaded(self, select: str | None, ports: list[PortSummary]) -> None:
+    def _loaded(self, select: str | None, ports: list[WindowPort]) -> None:
         self.model.set_rows(ports)
         if select is not None:
             self.select_port(select)
@@ -138,11 +166,11 @@ class PortsView(QWidget):
     def _refresh(self, port_id: str) -> None:
         self._worker.submit(
             "Loading the port",
-            lambda session: summaries.port_summaries(session, self._user_id, [port_id]),
+            lambda session: load_ports(session, self._user_id, [port_id]),
             self._refreshed,
         )
 
-    def _refreshed(self, ports: list[PortSummary]) -> None:
+    def _refreshed(self, ports: list[WindowPort]) -> None:
         for port in ports:
             self.model.put(port)
 
@@ -164,19 +192,22 @@ class PortsView(QWidget):
         return [(device.id, device.name) for device in self._devices.rows()]
 
     def add(self) -> None:
-        self._open_dialog(
+        self._open_port_dialog(
             PortDialog(self._worker, self._user_id, self._device_choices(), parent=self)
         )
 
     def edit(self, *_args: object) -> None:
         port = self.selected_port()
         if port is not None:
-            self._open_dialog(
+            self._open_port_dialog(
                 PortDialog(self._worker, self._user_id, self._device_choices(), port, parent=self)
             )
 
-    def _open_dialog(self, dialog: PortDialog) -> None:
+    def _open_port_dialog(self, dialog: PortDialog) -> None:
         dialog.saved.connect(self._saved)
+        self._open_dialog(dialog)
+
+    def _open_dialog(self, dialog: QDialog) -> None:
         self.dialog = dialog
         dialog.open()
 
@@ -186,40 +217,12 @@ class PortsView(QWidget):
         self.reload(then_select=port_id)
         self.ports_changed.emit()
 
-    def delete(self) -> None:
+    def delete_selected(self) -> None:
         port = self.selected_port()
-        if port is None:
-            return
-        port_id = port.id
-        self._worker.submit(
-            "Checking what deleting the port affects",
-            user_task(
-                lambda s: repository.port_delete_impact(s, self._user_id, port_id).describe()
-            ),
-            partial(self._confirm_delete, port_id),
-        )
+        if port is not None:
+            self.deleter.start(port.id)
 
-    def _confirm_delete(self, port_id: str, question: str | Rejected) -> None:
-        if isinstance(question, Rejected):
-            self.message.emit(question.message)
-            self.reload()
-            return
-        self.dialog = ConfirmBox(
-            self, "Delete port", question, "Delete port", partial(self._delete, port_id)
-        )
-        self.dialog.open()
-
-    def _delete(self, port_id: str) -> None:
-        self._worker.submit(
-            "Deleting the port",
-            user_task(lambda s: repository.delete_port(s, self._user_id, port_id).port_name),
-            partial(self._deleted, port_id),
-        )
-
-    def _deleted(self, port_id: str, name: str | Rejected) -> None:
-        if not isinstance(name, Rejected):
-            self.message.emit(f"Deleted the port {name}")
-            self.port_deleted.emit(port_id)
+    def _after_deletion(self) -> None:
         self.reload()
         self.ports_changed.emit()
 
@@ -244,8 +247,7 @@ class PortsView(QWidget):
             return
         dialog = SuggestDialog(self._worker, self._user_id, port, self)
         dialog.applied.connect(self._suggestion_applied)
-        self.dialog = dialog
-        dialog.open()
+        self._open_dialog(dialog)
 
     def _suggestion_applied(self, port_id: str) -> None:
         self._control.rules_changed(port_id)

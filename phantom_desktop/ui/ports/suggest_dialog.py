@@ -8,10 +8,10 @@ from sqlalchemy.orm import Session
 
 from phantom_desktop.core.threshold import ThresholdSuggestion
 from phantom_desktop.store import repository, summaries
-from phantom_desktop.store.summaries import PortSummary
-from phantom_desktop.ui.tasks import DbWorker
-from phantom_desktop.ui.common.widgets import title_label
+from phantom_desktop.store.window_queries import WindowPort
 from phantom_desktop.ui.common.task_dialog import TaskDialog
+from phantom_desktop.ui.common.widgets import title_label
+from phantom_desktop.ui.tasks import DbWorker
 
 
 class SuggestDialog(TaskDialog):
@@ -20,7 +20,7 @@ class SuggestDialog(TaskDialog):
     applied = Signal(str)  # port id, after the new threshold is committed
 
     def __init__(
-        self, worker: DbWorker, user_id: str, port: PortSummary, parent: QWidget | None = None
+        self, worker: DbWorker, user_id: str, port: WindowPort, parent: QWidget | None = None
     ) -> None:
         super().__init__(worker, f"Suggest a threshold for {port.name}", parent)
         self._user_id = user_id

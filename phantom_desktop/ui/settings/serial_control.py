@@ -1,12 +1,15 @@
 """The window's side of the serial meters: the Settings dialog, applying it, and cuts that a
 meter without a relay cannot carry out.
 
-Restarting sources waits for their threads, so it runs on the window's worker thread.
+Restarting sources waits for their threads, so it runs on a thread of its own (not the
+window's database worker, whose table loads would queue behind it).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+import logging
+
+from PySide6.QtCore import QObject, QThread, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QStatusBar, QWidget
 
@@ -15,12 +18,34 @@ from phantom_desktop.ingest.messages import CommittedBatch
 from phantom_desktop.ingest.serial.factory import ports_without_relay
 from phantom_desktop.ingest.serial.status import SourceStatus
 from phantom_desktop.store.models import PORT_OFF
-from phantom_desktop.ui.tasks import DbWorker
-from phantom_desktop.ui.ports_model import PortsModel
+from phantom_desktop.ui.ports.port_model import PortModel
 from phantom_desktop.ui.settings.serial_labels import plural
 from phantom_desktop.ui.settings.settings_dialog import SettingsDialog
+from phantom_desktop.ui.tasks import DbWorker
 
 NO_RELAY_MESSAGE_MS = 60_000
+log = logging.getLogger(__name__)
+
+
+class SourceRestart(QThread):
+    """Stops the running serial sources and starts `serial_sources`; after `finished`,
+    `error` says what went wrong, if anything (an invalid entry leaves everything running)."""
+
+    def __init__(
+        self, services: Services, serial_sources: list[dict], parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("phantom-serial-restart")
+        self._services = services
+        self._serial_sources = serial_sources
+        self.error: str | None = None
+
+    def run(self) -> None:
+        try:
+            restart_serial_sources(self._services, self._serial_sources)
+        except Exception as exc:
+            log.exception("restarting serial meters failed")
+            self.error = f"Restarting serial meters failed: {exc}"
 
 
 class SerialControl(QObject):
@@ -34,7 +59,7 @@ class SerialControl(QObject):
         window: QWidget,
         services: Services,
         worker: DbWorker,
-        ports_model: PortsModel,
+        ports_model: PortModel,
         status_bar: QStatusBar,
     ) -> None:
         super().__init__(window)
@@ -44,6 +69,8 @@ class SerialControl(QObject):
         self._ports_model = ports_model
         self._status_bar = status_bar
         self.dialog: SettingsDialog | None = None
+        self._restart: SourceRestart | None = None
+        self._next_sources: list[dict] | None = None  # saved while a restart ran
         self.settings_action = QAction("&Settings…", window)
         self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
@@ -71,29 +98,46 @@ class SerialControl(QObject):
         return dialog
 
     def close(self) -> None:
-        """Close the Settings dialog, if open, without saving (the window is closing)."""
+        """Close the Settings dialog, if open, without saving, and let a restart finish (the
+        window is closing)."""
         if self.dialog is not None:
             self.dialog.reject()
+        self._next_sources = None
+        if self._restart is not None:
+            self._restart.wait()
 
     def _dialog_closed(self, dialog: SettingsDialog) -> None:
         self.dialog = None
         dialog.deleteLater()
 
     def apply(self, serial_sources: list[dict]) -> None:
-        """Stop the running meters and start the saved ones, off the GUI thread."""
+        """Stop the running meters and start the saved ones, on a thread of their own."""
+        if self._restart is not None:  # one at a time; the newest list wins
+            self._next_sources = serial_sources
+            return
         self._status_bar.showMessage("Restarting serial meters…")
-        self._worker.submit(
-            "Restarting serial meters",
-            lambda _session: restart_serial_sources(self._services, serial_sources),
-            self._restarted,
-        )
+        self._restart = SourceRestart(self._services, serial_sources, self)
+        self._restart.finished.connect(self._restarted)  # queued: this object is the GUI's
+        self._restart.start()
 
-    def _restarted(self, _result: object) -> None:
-        self._mark_ports_without_relay()
-        count = len(self._services.sources)
-        text = f"{plural(count, 'serial meter')} running" if count else "No serial meters running"
-        self._status_bar.showMessage(text, 5000)
-        self.sources_restarted.emit()
+    def _restarted(self) -> None:
+        restart, self._restart = self._restart, None
+        if restart is None:
+            return
+        restart.deleteLater()
+        if restart.error is not None:
+            self._status_bar.showMessage(restart.error, 10000)
+        else:
+            self._mark_ports_without_relay()
+            count = len(self._services.sources)
+            text = (
+                f"{plural(count, 'serial meter')} running" if count else "No serial meters running"
+            )
+            self._status_bar.showMessage(text, 5000)
+            self.sources_restarted.emit()
+        if self._next_sources is not None:
+            serial_sources, self._next_sources = self._next_sources, None
+            self.apply(serial_sources)
 
     def _mark_ports_without_relay(self) -> None:
         self._ports_model.set_no_relay(ports_without_relay(self._services.sources))
@@ -104,7 +148,7 @@ class SerialControl(QObject):
         for change in batch.status_changes:
             if change.status != PORT_OFF or change.port_id not in cannot_cut:
                 continue
-            row = self._ports_model.row_of(change.port_id)
+            row = self._ports_model.row(change.port_id)
             name = row.name if row is not None else change.port_id
             self._status_bar.showMessage(
                 f"{name} could not be cut: its meter has no relay", NO_RELAY_MESSAGE_MS

@@ -37,9 +37,10 @@ from phantom_desktop.ingest.serial.config import (
 )
 from phantom_desktop.ingest.serial.discovery import PortInfo
 from phantom_desktop.serial_settings import Choices, measured_twice
+from phantom_desktop.ui.common import palette
 from phantom_desktop.ui.settings.channel_map_editor import ChannelMapEditor
-from phantom_desktop.ui.settings.serial_port_scanner import PortScanner
 from phantom_desktop.ui.settings.serial_labels import PROTOCOL_NAMES, is_modbus
+from phantom_desktop.ui.settings.serial_port_scanner import PortScanner
 
 COMMON_BAUDRATES = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
 PATH_PLACEHOLDER = "/dev/ttyUSB0, COM3, /dev/pts/5 or socket://host:4000"
@@ -130,7 +131,7 @@ class SerialSourceEditor(QDialog):
         self.error_label = QLabel()
         self.error_label.setObjectName("errorLabel")
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b3261e;")
+        self.error_label.setStyleSheet(palette.error_style())
         self.error_label.hide()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

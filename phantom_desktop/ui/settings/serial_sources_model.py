@@ -6,14 +6,13 @@ import enum
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
 
 from phantom_desktop.ingest.serial.config import SerialConfigError, SerialSourceConfig
 from phantom_desktop.serial_settings import Choices
+from phantom_desktop.ui.common import palette
 from phantom_desktop.ui.settings.serial_labels import plural, protocol_name
 
 _AnyIndex = QModelIndex | QPersistentModelIndex
-INVALID_COLOR = QColor("#b3261e")
 
 
 class SourceColumn(enum.IntEnum):
@@ -101,7 +100,7 @@ class SerialSourcesModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"Needs fixing: {invalid}" if invalid else None
         if role == Qt.ItemDataRole.ForegroundRole and invalid:
-            return INVALID_COLOR
+            return palette.error_text()
         return None
 
     def _display(self, entry: dict, column: SourceColumn) -> str:

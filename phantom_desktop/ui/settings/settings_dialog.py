@@ -36,10 +36,11 @@ from phantom_desktop.config import (
 from phantom_desktop.core.snippets import READING_PATH, listen_url
 from phantom_desktop.ingest.serial.config import SerialConfigError, parse_source_configs
 from phantom_desktop.serial_settings import Choices, load_choices
-from phantom_desktop.ui.tasks import DbWorker
+from phantom_desktop.ui.common import palette
 from phantom_desktop.ui.common.widgets import muted_label, table_view, title_label
 from phantom_desktop.ui.settings.serial_source_dialog import SerialSourceEditor
 from phantom_desktop.ui.settings.serial_sources_model import SerialSourcesModel, SourceColumn
+from phantom_desktop.ui.tasks import DbWorker
 
 EMPTY_SOURCES_TEXT = (
     "No serial meters yet. Add a PZEM, SDM or emonTx on a USB adapter, or a relay board that"
@@ -134,7 +135,7 @@ class SettingsDialog(QDialog):
         self.error_label = QLabel()
         self.error_label.setObjectName("errorLabel")
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b3261e;")
+        self.error_label.setStyleSheet(palette.error_style())
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
