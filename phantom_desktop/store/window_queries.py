@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 import numpy as np
-from sqlalchemy import and_, desc, or_, select, update
+from sqlalchemy import CursorResult, and_, desc, or_, select, update
 from sqlalchemy.orm import Session
 
 from phantom_desktop.store import repository
@@ -104,23 +105,27 @@ def load_ports(
     and open phantom events."""
     ports = port_summaries(session, user_id, port_ids)
     latest = _latest_voltage_current(session, ports)
-    return [
-        WindowPort(
-            port.id,
-            port.name,
-            port.device_id,
-            port.device_name,
-            port.threshold_w,
-            port.min_duration_s,
-            port.auto_cut,
-            port.status,
-            port.in_phantom and port.status == PORT_ACTIVE,
-            port.latest_power_w,
-            *latest.get(port.id, (None, None)),
-            port.last_reading_at,
+    ports_read = []
+    for port in ports:
+        voltage, current = latest.get(port.id, (None, None))
+        ports_read.append(
+            WindowPort(
+                port.id,
+                port.name,
+                port.device_id,
+                port.device_name,
+                port.threshold_w,
+                port.min_duration_s,
+                port.auto_cut,
+                port.status,
+                port.in_phantom and port.status == PORT_ACTIVE,
+                port.latest_power_w,
+                voltage,
+                current,
+                port.last_reading_at,
+            )
         )
-        for port in ports
-    ]
+    return ports_read
 
 
 def load_history(
@@ -136,7 +141,7 @@ def load_history(
             .limit(limit)
         ).all()
         if rows:
-            rows.reverse()
+            rows = list(reversed(rows))
             history[port_id] = PowerHistory(
                 np.fromiter((row[1].timestamp() for row in rows), float, len(rows)),
                 np.fromiter((row[2] for row in rows), float, len(rows)),
@@ -160,7 +165,7 @@ def load_alerts(session: Session, user_id: str) -> list[AlertInfo]:
     read = session.execute(
         query.where(Notification.is_read.is_(True)).limit(RECENT_READ_ALERTS)
     ).all()
-    rows = sorted(unread + read, key=lambda row: row[0].id, reverse=True)
+    rows = sorted([*unread, *read], key=lambda row: row[0].id, reverse=True)
     return [
         AlertInfo(
             note.id,
@@ -185,7 +190,7 @@ def load_snapshot(
 
 def mark_read_up_to(session: Session, user_id: str, up_to_id: int) -> int:
     """Mark the user's notifications up to `up_to_id` (the newest shown) as read; how many."""
-    result = session.execute(
+    statement = (
         update(Notification)
         .where(
             Notification.user_id == user_id,
@@ -194,6 +199,7 @@ def mark_read_up_to(session: Session, user_id: str, up_to_id: int) -> int:
         )
         .values(is_read=True)
     )
+    result = cast("CursorResult[Any]", session.execute(statement))  # an UPDATE's result
     return result.rowcount or 0
 
 

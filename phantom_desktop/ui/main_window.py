@@ -319,7 +319,7 @@ class MainWindow(QMainWindow):
         settings = self._settings
         settings.beginGroup(SETTINGS_GROUP)
         try:
-            version = int(settings.value("version", 0) or 0)
+            version = int(str(settings.value("version", 0) or 0))
             if version == SETTINGS_VERSION and self.restoreGeometry(settings.value("geometry")):
                 self.main_splitter.restoreState(settings.value("mainSplitter"))
                 self.left_splitter.restoreState(settings.value("leftSplitter"))

@@ -81,7 +81,7 @@ class DbWorker(QThread):
             else:
                 self._succeeded.emit(on_done, result)
 
-    def _deliver(self, on_done: Callable[[Any], None], result: object) -> None:
+    def _deliver(self, on_done: Callable[[Any], None], result: Any) -> None:
         if not self._stopped:
             on_done(result)
 

@@ -90,7 +90,7 @@ class Workspace(QTabWidget):
         self.devices_tab.reload()
         self._worker.submit(
             "Loading the account",
-            lambda session: session.get(User, self._user_id).name,
+            lambda session: session.get_one(User, self._user_id).name,
             self._show_user,
         )
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from manage_support import TIMEOUT_MS, post_reading
 
 from phantom_desktop.app import start_http
 from phantom_desktop.ui.alerts.alerts_panel import alerts_title
 from phantom_desktop.ui.ports.port_model import OFF
+from tests.ui.manage_support import TIMEOUT_MS, post_reading
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from manage_support import TIMEOUT_MS, click, post_reading, type_into
 
 from phantom_desktop.app import Services, open_services, start_http
 from phantom_desktop.config import AppPaths, Settings
@@ -14,6 +13,7 @@ from phantom_desktop.store.database import open_store, session_factory
 from phantom_desktop.store.models import Port
 from phantom_desktop.ui.accounts.login_dialog import LoginDialog
 from phantom_desktop.ui.main_window import MainWindow
+from tests.ui.manage_support import TIMEOUT_MS, click, post_reading, type_into
 
 pytestmark = pytest.mark.mysql
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from manage_support import TIMEOUT_MS, click
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSystemTrayIcon
 from sqlalchemy import select
 
 from phantom_desktop.store.models import Notification, Port
 from phantom_desktop.ui.alerts.alerts_model import AlertColumn
+from tests.ui.manage_support import TIMEOUT_MS, click
 
 
 def alerts_tab(window):

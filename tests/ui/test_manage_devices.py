@@ -3,15 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from manage_support import (
-    TIMEOUT_MS,
-    click,
-    post_reading,
-    select_row,
-    type_into,
-    type_number,
-    wait_dialog,
-)
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
@@ -22,6 +13,15 @@ from phantom_desktop.ui.common.confirm import ConfirmBox
 from phantom_desktop.ui.devices.device_dialog import DeviceDialog
 from phantom_desktop.ui.devices.token_dialog import TokenDialog
 from phantom_desktop.ui.ports.port_dialog import PortDialog
+from tests.ui.manage_support import (
+    TIMEOUT_MS,
+    click,
+    post_reading,
+    select_row,
+    type_into,
+    type_number,
+    wait_dialog,
+)
 
 
 @pytest.fixture

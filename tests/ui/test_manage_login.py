@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from manage_support import TIMEOUT_MS, click, type_into
-
 from phantom_desktop.store import accounts, repository
 from phantom_desktop.ui.accounts.login_dialog import LoginDialog
+from tests.ui.manage_support import TIMEOUT_MS, click, type_into
 
 PASSWORD = "correct horse"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from manage_support import TIMEOUT_MS, click, select_row, type_into, type_number, wait_dialog
 from sqlalchemy import func, select
 
 from phantom_desktop.store import repository
@@ -11,6 +10,14 @@ from phantom_desktop.ui.common.confirm import ConfirmBox
 from phantom_desktop.ui.ports.port_dialog import PortDialog
 from phantom_desktop.ui.ports.port_model import PortColumn
 from phantom_desktop.ui.ports.suggest_dialog import SuggestDialog
+from tests.ui.manage_support import (
+    TIMEOUT_MS,
+    click,
+    select_row,
+    type_into,
+    type_number,
+    wait_dialog,
+)
 
 
 def ports_tab(qtbot, window):

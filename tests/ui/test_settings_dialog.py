@@ -8,7 +8,6 @@ import json
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from serial_helpers import fast_source_fixture, meter_device_fixture  # noqa: F401
 from sqlalchemy import func, select
 
 from phantom_desktop.config import update_settings_file
@@ -17,6 +16,7 @@ from phantom_desktop.ingest.serial.discovery import PortInfo
 from phantom_desktop.store.models import PowerReading
 from phantom_desktop.ui.settings.serial_source_dialog import SerialSourceEditor
 from phantom_desktop.ui.settings.settings_dialog import SettingsDialog
+from tests.ui.serial_helpers import fast_source_fixture, meter_device_fixture  # noqa: F401
 
 TIMEOUT_MS = 10_000
 LEFT = Qt.MouseButton.LeftButton

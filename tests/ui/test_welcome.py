@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import sys
 
-from manage_support import TIMEOUT_MS, click, wait_dialog
-
 from phantom_desktop.ui.devices.device_dialog import DeviceDialog
 from phantom_desktop.ui.monitor.welcome_panel import demo_command
 from phantom_desktop.ui.ports.port_dialog import PortDialog
+from tests.ui.manage_support import TIMEOUT_MS, click, wait_dialog
 
 
 def test_empty_database_shows_the_welcome_steps(open_window):
@@ -40,6 +39,7 @@ def test_the_plot_replaces_the_welcome_once_a_port_reports(qtbot, open_window, m
         lambda: window.monitor_stack.currentWidget() is window.plot_box, timeout=TIMEOUT_MS
     )
     qtbot.waitUntil(lambda: len(window.plot.series(plug.port_id)[1]) == 1, timeout=TIMEOUT_MS)
+    assert not window.welcome.isVisible()
 
 
 def test_the_demo_starts_this_same_installation(monkeypatch):

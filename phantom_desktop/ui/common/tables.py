@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QTableView, QWidget
@@ -25,12 +25,12 @@ def sorted_table(model: KeyedTableModel, column: int, parent: QWidget) -> QTable
     return view
 
 
-def selected_key(view: QTableView) -> object | None:
+def selected_key(view: QTableView) -> Hashable | None:
     rows = view.selectionModel().selectedRows()
     return rows[0].data(KEY_ROLE) if rows else None
 
 
-def select_key(view: QTableView, key: object) -> bool:
+def select_key(view: QTableView, key: Hashable) -> bool:
     model = view.model()
     for row in range(model.rowCount()):
         if model.index(row, 0).data(KEY_ROLE) == key:

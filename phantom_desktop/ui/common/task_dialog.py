@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -109,6 +110,6 @@ class TaskDialog(QDialog):
         else:
             self.unsetCursor()
 
-    def action_allowed(self, _button: QPushButton) -> bool:
+    def action_allowed(self, _button: QAbstractButton) -> bool:
         """Whether a button may be enabled when the dialog is not busy (subclasses narrow it)."""
         return True

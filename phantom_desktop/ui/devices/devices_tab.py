@@ -53,8 +53,8 @@ class DevicesTab(QWidget):
         self.view.setObjectName("devicesTable")
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(DeviceColumn.NAME, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((DeviceColumn.ID, 300), (DeviceColumn.PORTS, 70)):
-            header.resizeSection(column, width)
+        for device_column, width in ((DeviceColumn.ID, 300), (DeviceColumn.PORTS, 70)):
+            header.resizeSection(device_column, width)
         header.resizeSection(DeviceColumn.LAST_READING, 130)
         header.resizeSection(DeviceColumn.TOKEN, 170)
         self.view.doubleClicked.connect(self.rename)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialogButtonBox, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QAbstractButton, QDialogButtonBox, QLabel, QPushButton, QWidget
 from sqlalchemy.orm import Session
 
 from phantom_desktop.core.threshold import ThresholdSuggestion
@@ -45,7 +45,7 @@ class SuggestDialog(TaskDialog):
             self._show,
         )
 
-    def action_allowed(self, button: QPushButton) -> bool:
+    def action_allowed(self, button: QAbstractButton) -> bool:
         if button is not self.apply_button:
             return True
         suggestion = self.suggestion

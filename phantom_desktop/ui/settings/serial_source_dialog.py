@@ -166,7 +166,9 @@ class SerialSourceEditor(QDialog):
         self.protocol_combo.currentIndexChanged.connect(self._protocol_changed)
         self.detected_combo.activated.connect(self._detected_chosen)
         self.path_edit.textEdited.connect(self._path_typed)
-        self.baud_combo.lineEdit().textEdited.connect(self._baud_edited)
+        baud_edit = self.baud_combo.lineEdit()
+        assert baud_edit is not None  # the combo is editable
+        baud_edit.textEdited.connect(self._baud_edited)
         self.baud_combo.activated.connect(self._baud_edited)
         self.device_combo.currentIndexChanged.connect(self._device_changed)
         for signal in (
@@ -193,7 +195,7 @@ class SerialSourceEditor(QDialog):
             self._usb = None
         self.usb_check.setChecked(self._usb is not None)
         self._show_usb()
-        baud = entry.get("baudrate", DEFAULT_BAUDRATES[protocol])
+        baud = entry.get("baudrate", DEFAULT_BAUDRATES[str(protocol)])
         self.baud_combo.setCurrentText(str(baud))
         self._fill_devices(entry.get("device_id"))
         self.poll_spin.setValue(float(entry.get("poll_interval_s", DEFAULT_POLL_INTERVAL_S)))
