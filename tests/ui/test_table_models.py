@@ -155,3 +155,14 @@ def test_alerts_are_ordered_by_time_even_when_replayed(qtbot):
 
     assert ids(alerts) == [4, 2, 3, 1]
     assert alerts.newest_id() == 4
+
+
+def test_alerts_of_a_deleted_port_do_not_come_back(qtbot):
+    alerts = AlertsModel()
+    alerts.add([info(1)])
+
+    alerts.remove_port("a")
+    alerts.add([info(1), info(2)])  # the live feed replays a batch drained after the delete
+
+    assert alerts.rowCount() == 0
+    assert alerts.unread_count == 0

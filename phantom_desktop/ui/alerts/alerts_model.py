@@ -48,6 +48,7 @@ class AlertsModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[AlertInfo] = []
         self._ids: set[int] = set()
+        self._deleted_ports: set[str] = set()
         self._unread = 0
 
     @property
@@ -94,7 +95,11 @@ class AlertsModel(QAbstractTableModel):
         raise an alert that is newer in the database but older in time.
         """
         fresh = sorted(
-            (info for info in infos if info.notification_id not in self._ids),
+            (
+                info
+                for info in infos
+                if info.notification_id not in self._ids and info.port_id not in self._deleted_ports
+            ),
             key=_newest_first,
         )
         if not fresh:
@@ -127,7 +132,9 @@ class AlertsModel(QAbstractTableModel):
         self._set_read(lambda info: info.notification_id in ids)
 
     def remove_port(self, port_id: str) -> None:
-        """Drop the alerts of a deleted port: the database deleted them with it."""
+        """Drop the alerts of a deleted port: the database deleted them with it. Its alerts
+        still on their way from the live feed are dropped when they arrive."""
+        self._deleted_ports.add(port_id)
         for position in reversed(range(len(self._rows))):
             if self._rows[position].port_id == port_id:
                 self.beginRemoveRows(QModelIndex(), position, position)
