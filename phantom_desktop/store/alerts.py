@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from phantom_desktop.core.enums import EventAction, PortStatus
 from phantom_desktop.store.models import Notification, PhantomEvent, Port
 from phantom_desktop.store.repository import InvalidInput, NotFound
 
@@ -25,9 +26,9 @@ class AlertItem:
     is_read: bool
     port_id: str | None
     port_name: str | None
-    port_status: str | None
+    port_status: PortStatus | None
     event_id: int | None
-    action: str | None  # the event's: "auto_cut" or "notified"
+    action: EventAction | None
 
 
 def list_alerts(

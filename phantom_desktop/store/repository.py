@@ -13,10 +13,9 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
 from phantom_desktop.core.credentials import generate_token, hash_token, token_display_prefix
+from phantom_desktop.core.enums import PortStatus
 from phantom_desktop.store.models import (
     LOCAL_USER_NAME,
-    PORT_ACTIVE,
-    PORT_OFF,
     Device,
     DeviceToken,
     Notification,
@@ -27,7 +26,8 @@ from phantom_desktop.store.models import (
     utcnow,
 )
 
-PORT_STATUSES = (PORT_ACTIVE, PORT_OFF)
+# Transitional (issue 8): ui/ reads repository.PORT_ACTIVE; new code uses core.enums.PortStatus.
+PORT_ACTIVE = PortStatus.ACTIVE
 MAX_THRESHOLD_W = 100_000
 
 
@@ -308,15 +308,15 @@ def update_port(
     return port
 
 
-def set_port_status(session: Session, user_id: str, port_id: str, status: str) -> Port:
+def set_port_status(session: Session, user_id: str, port_id: str, status: PortStatus | str) -> Port:
     """Turn a port on (`active`) or `off` in the database; the device learns it from its next
     response. A running app does this through `Writer.command` instead, which also closes the
     port's open phantom episode at once (a direct write is picked up with the writer's next batch).
     """
-    if status not in PORT_STATUSES:
+    if status not in tuple(PortStatus):
         raise InvalidInput(f"a port's status is 'active' or 'off', not {status!r}")
     port = get_port(session, user_id, port_id)
-    port.status = status
+    port.status = PortStatus(status)
     session.flush()
     return port
 

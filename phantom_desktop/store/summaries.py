@@ -13,13 +13,15 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
+from phantom_desktop.core.enums import PortStatus, TokenState
 from phantom_desktop.core.threshold import ThresholdSuggestion, suggest_threshold
 from phantom_desktop.store.models import Device, DeviceToken, PhantomEvent, Port, PowerReading
 from phantom_desktop.store.repository import InvalidInput, get_port
 
-TOKEN_NONE = "none"
-TOKEN_ACTIVE = "active"
-TOKEN_REVOKED = "revoked"
+# Transitional (issue 8): ui/ still imports these; new code uses core.enums.TokenState.
+TOKEN_NONE = TokenState.NONE
+TOKEN_ACTIVE = TokenState.ACTIVE
+TOKEN_REVOKED = TokenState.REVOKED
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +33,7 @@ class DeviceSummary:
     created_at: datetime
     port_count: int
     last_reading_at: datetime | None
-    token_state: str  # TOKEN_NONE, TOKEN_ACTIVE or TOKEN_REVOKED
+    token_state: TokenState
     token_prefix: str | None  # newest active token's, else the newest revoked one's
     token_last_used_at: datetime | None
 
@@ -47,7 +49,7 @@ class PortSummary:
     threshold_w: float
     min_duration_s: float
     auto_cut: bool
-    status: str
+    status: PortStatus
     latest_power_w: float | None
     last_reading_at: datetime | None
     in_phantom: bool  # a phantom event is open (standby going on now)
@@ -167,12 +169,12 @@ def device_summaries(
     return out
 
 
-def _token_state(newest_first: list[tuple]) -> tuple[str, str | None, datetime | None]:
+def _token_state(newest_first: list[tuple]) -> tuple[TokenState, str | None, datetime | None]:
     if not newest_first:
-        return TOKEN_NONE, None, None
+        return TokenState.NONE, None, None
     active = [t for t in newest_first if t[1] is None]
     prefix, _revoked, last_used = (active or newest_first)[0]
-    return (TOKEN_ACTIVE if active else TOKEN_REVOKED), prefix, last_used
+    return (TokenState.ACTIVE if active else TokenState.REVOKED), prefix, last_used
 
 
 def recent_powers(
