@@ -25,7 +25,7 @@ _ABSENT = {errno.ENOENT, errno.ENXIO, errno.ENODEV, errno.EIO}
 
 
 @dataclass(frozen=True, slots=True)
-class PortInfo:
+class SerialPortInfo:
     """A serial port the OS lists: what a port picker shows, and how to match it later."""
 
     device: str
@@ -38,7 +38,7 @@ class PortInfo:
         return f"{text} [{self.usb}]" if self.usb else text
 
 
-def available_ports() -> list[PortInfo]:
+def available_ports() -> list[SerialPortInfo]:
     """Ports from `serial.tools.list_ports` (virtual ports such as /dev/pts/N are not listed)."""
     ports = []
     for info in sorted(list_ports.comports(), key=lambda p: p.device):
@@ -46,7 +46,7 @@ def available_ports() -> list[PortInfo]:
         if info.vid is not None and info.pid is not None:
             usb = UsbMatch(info.vid, info.pid, info.serial_number or None)
         description = info.description if info.description not in (None, "n/a") else ""
-        ports.append(PortInfo(info.device, description or info.device, usb))
+        ports.append(SerialPortInfo(info.device, description or info.device, usb))
     return ports
 
 
@@ -100,3 +100,7 @@ def device_absent(exc: BaseException) -> bool:
     if isinstance(exc, _TermiosError) and exc.args:
         return exc.args[0] in _ABSENT
     return isinstance(exc, FileNotFoundError) or getattr(exc, "errno", None) in _ABSENT
+
+
+# Transitional (issue 8): ui/ still imports the old name; it goes once ui uses SerialPortInfo.
+PortInfo = SerialPortInfo
