@@ -43,9 +43,11 @@ class ListenError(OSError):
 def _listen_error(exc: BaseException, host: str, port: int) -> ListenError:
     code = getattr(exc, "errno", None)
     if code == errno.EADDRINUSE:
-        message = f"port {port} is already in use — set another with --port"
+        message = f"port {port} is already in use — set another with --http-port"
     elif code == errno.EACCES:
-        message = f"not allowed to listen on port {port} — choose a port above 1023 with --port"
+        message = (
+            f"not allowed to listen on port {port} — choose a port above 1023 with --http-port"
+        )
     elif code == errno.EADDRNOTAVAIL or isinstance(exc, socket.gaierror):
         message = f"cannot listen on {host}: not an address of this machine — check --host"
     else:

@@ -97,7 +97,9 @@ def test_port_in_use_raises_a_clear_listen_error():
         taken.listen()
         port = taken.getsockname()[1]
 
-        with pytest.raises(ListenError, match=f"port {port} is already in use.*--port") as info:
+        with pytest.raises(
+            ListenError, match=f"port {port} is already in use.*--http-port"
+        ) as info:
             HttpServer(HeldWriter(), port=port).start()
 
     assert isinstance(info.value, OSError)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from phantom_desktop.cli_support import CommandContext, action, confirm, group, iso
+from phantom_desktop.cli.support import CommandContext, action, confirm, group, iso
+from phantom_desktop.core.enums import PortStatus
 from phantom_desktop.store import repository, summaries
-from phantom_desktop.store.models import PORT_ACTIVE, PORT_OFF, Port
+from phantom_desktop.store.models import Port
 
 
 def port_dict(port: Port) -> dict:
@@ -87,13 +88,13 @@ def port_delete(ctx: CommandContext) -> dict:
 
 def port_on(ctx: CommandContext) -> dict:
     return port_dict(
-        repository.set_port_status(ctx.session, ctx.user_id, ctx.args.port_id, PORT_ACTIVE)
+        repository.set_port_status(ctx.session, ctx.user_id, ctx.args.port_id, PortStatus.ACTIVE)
     )
 
 
 def port_off(ctx: CommandContext) -> dict:
     return port_dict(
-        repository.set_port_status(ctx.session, ctx.user_id, ctx.args.port_id, PORT_OFF)
+        repository.set_port_status(ctx.session, ctx.user_id, ctx.args.port_id, PortStatus.OFF)
     )
 
 

@@ -72,3 +72,11 @@ def action(actions, name: str, common: argparse.ArgumentParser, help_text: str, 
     parser = actions.add_parser(name, parents=[common], help=help_text, description=help_text)
     parser.set_defaults(handler=handler)
     return parser
+
+
+def http_port_option(parser: argparse.ArgumentParser, help_text: str, default: object) -> None:
+    """`--http-port N`; `--port N` is still accepted (older scripts), but not shown."""
+    parser.add_argument(
+        "--http-port", dest="port", type=int, metavar="N", default=default, help=help_text
+    )
+    parser.add_argument("--port", dest="port", type=int, default=default, help=argparse.SUPPRESS)
