@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import given, settings
@@ -14,7 +14,7 @@ from phantom_desktop.ingest.serial.emontx import parse_emontx_line
 from phantom_desktop.ingest.serial.jsonl import parse_jsonl_line, status_line
 from phantom_desktop.ingest.serial.lines import BadLine, LineFramer
 
-NOW = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 CHANNELS = {"P1": "port-1", "P2": "port-2"}
 MAX_LINE = 64
 
@@ -46,7 +46,7 @@ def test_json_line_with_and_without_timestamp():
     )
     assert reading.timestamp == NOW
     stamped = parse_jsonl_line(line[:-1] + b', "timestamp": "2024-05-01T11:00:00Z"}', NOW)
-    assert stamped.timestamp == datetime(2024, 5, 1, 11, tzinfo=timezone.utc)
+    assert stamped.timestamp == datetime(2024, 5, 1, 11, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
