@@ -24,7 +24,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from aiohttp import hdrs, web
 from sqlalchemy import Engine, text
@@ -222,7 +222,7 @@ class DeviceApi:
             raise _Rejection(400, "'readings' must be a non-empty list of readings")
         if len(items) > self._max_batch_readings:
             raise _Rejection(413, f"'readings' holds at most {self._max_batch_readings} readings")
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         values = []
         for index, item in enumerate(items):
             try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import serial
 
@@ -50,7 +50,7 @@ class LineSession:
                 self._ctx.stats.count("garbage", self._framer.overlong - overlong)
                 self._ctx.throttle.warning("overlong", "%s: discarded an overlong line", self._name)
                 overlong = self._framer.overlong
-            now = datetime.now(timezone.utc)
+            now = datetime.now(UTC)
             for line in lines:
                 self._handle(line, now)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import serial
 
@@ -50,7 +50,7 @@ class ModbusSession:
 
     def _submit(self, address: int, port_id: str, measurement: Measurement) -> None:
         try:
-            reading = measurement.reading(port_id, datetime.now(timezone.utc))
+            reading = measurement.reading(port_id, datetime.now(UTC))
         except ReadingError as exc:
             self._ctx.stats.count("garbage")
             self._ctx.throttle.warning(
