@@ -126,7 +126,9 @@ def test_stop_is_idempotent_and_leaves_no_thread():
 
 
 def test_stop_before_start_does_nothing():
-    HttpServer(HeldWriter(), port=0).stop()
+    server = HttpServer(HeldWriter(), port=0)
+    server.stop()
+    assert not server.running
 
 
 def test_one_delivery_answers_every_waiting_request(held, client_for):
