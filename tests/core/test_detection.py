@@ -1,4 +1,4 @@
-"""The phantom detection rules of DESIGN.md, one test per rule."""
+"""The phantom detection rules of docs/ARCHITECTURE.md, one test per rule."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The device HTTP contract of DESIGN.md, status by status, against a real server and store."""
+"""The device HTTP contract of docs/ARCHITECTURE.md, status by status, against a real server
+and store."""
 
 from __future__ import annotations
 
