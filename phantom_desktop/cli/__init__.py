@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import sys
+from typing import Any
 
 from phantom_desktop import __version__
 from phantom_desktop.cli import accounts as account_commands
@@ -85,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _print_result(result: object, as_json: bool) -> None:
+def _print_result(result: dict[str, Any] | list[dict[str, Any]], as_json: bool) -> None:
     if as_json:
         print(json.dumps(result, indent=None if isinstance(result, dict) else 2))
         return

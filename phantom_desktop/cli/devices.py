@@ -26,23 +26,23 @@ def device_summary_dict(row: summaries.DeviceSummary) -> dict:
 
 
 def device_add(ctx: CommandContext) -> dict:
-    return device_dict(repository.create_device(ctx.session, ctx.user_id, ctx.args.name))
+    return device_dict(repository.create_device(ctx.session, ctx.user, ctx.args.name))
 
 
 def device_list(ctx: CommandContext) -> list[dict]:
-    return [device_summary_dict(d) for d in summaries.device_summaries(ctx.session, ctx.user_id)]
+    return [device_summary_dict(d) for d in summaries.device_summaries(ctx.session, ctx.user)]
 
 
 def device_rename(ctx: CommandContext) -> dict:
     a = ctx.args
-    return device_dict(repository.rename_device(ctx.session, ctx.user_id, a.device_id, a.name))
+    return device_dict(repository.rename_device(ctx.session, ctx.user, a.device_id, a.name))
 
 
 def device_delete(ctx: CommandContext) -> dict:
     a = ctx.args
-    impact = repository.device_delete_impact(ctx.session, ctx.user_id, a.device_id)
+    impact = repository.device_delete_impact(ctx.session, ctx.user, a.device_id)
     confirm(impact.describe(), a.yes)
-    repository.delete_device(ctx.session, ctx.user_id, a.device_id)
+    repository.delete_device(ctx.session, ctx.user, a.device_id)
     return {
         "id": impact.device_id,
         "name": impact.device_name,

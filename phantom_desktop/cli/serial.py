@@ -114,7 +114,7 @@ def serial_add(ctx: CommandContext) -> dict:
         config = SerialSourceConfig.from_dict(data)
     except SerialConfigError as exc:
         raise InvalidInput(in_flags(str(exc))) from None
-    check_owned(ctx.session, ctx.user_id, config.device_id, config.channels)
+    check_owned(ctx.session, ctx.user, config.device_id, config.channels)
     sources = with_source(file_settings(ctx.paths).serial_sources, config)
     update_settings_file(ctx.paths, serial_sources=sources)
     _say_applies_later(ctx)

@@ -28,6 +28,13 @@ class CommandContext:
     paths: AppPaths
     settings: Settings
 
+    @property
+    def user(self) -> str:
+        """The acting user's id, for the commands that act as someone (all but `user add`)."""
+        if self.user_id is None:
+            raise RuntimeError("this command acts as nobody")
+        return self.user_id
+
 
 def iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None

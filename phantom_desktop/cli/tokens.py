@@ -40,23 +40,23 @@ def _new_token_result(ctx: CommandContext, token: str, row: DeviceToken) -> dict
 
 
 def token_create(ctx: CommandContext) -> dict:
-    token, row = repository.create_token(ctx.session, ctx.user_id, ctx.args.device_id)
+    token, row = repository.create_token(ctx.session, ctx.user, ctx.args.device_id)
     return _new_token_result(ctx, token, row)
 
 
 def token_rotate(ctx: CommandContext) -> dict:
-    token, row = repository.rotate_token(ctx.session, ctx.user_id, ctx.args.device_id)
+    token, row = repository.rotate_token(ctx.session, ctx.user, ctx.args.device_id)
     return _new_token_result(ctx, token, row)
 
 
 def token_revoke(ctx: CommandContext) -> dict:
     device_id = ctx.args.device_id
-    revoked = repository.revoke_device_tokens(ctx.session, ctx.user_id, device_id)
+    revoked = repository.revoke_device_tokens(ctx.session, ctx.user, device_id)
     return {"deviceId": device_id, "revoked": revoked}
 
 
 def token_list(ctx: CommandContext) -> list[dict]:
-    rows = repository.list_tokens(ctx.session, ctx.user_id, ctx.args.device_id)
+    rows = repository.list_tokens(ctx.session, ctx.user, ctx.args.device_id)
     return [token_dict(row) for row in rows]
 
 

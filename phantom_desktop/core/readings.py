@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 MAX_VOLTAGE_V = 1000.0
 MAX_CURRENT_A = 1000.0
@@ -33,7 +34,7 @@ class ReadingValues:
     timestamp: datetime
 
 
-def _number(body: dict, field: str, maximum: float) -> float:
+def _number(body: dict[str, Any], field: str, maximum: float) -> float:
     if field not in body or body[field] is None:
         raise ReadingError(field, f"'{field}' is required")
     value = body[field]
@@ -80,7 +81,7 @@ def parse_timestamp(value: object, now: datetime) -> datetime:
     return ts
 
 
-def parse_port_id(body: dict) -> str:
+def parse_port_id(body: dict[str, Any]) -> str:
     """Return the port id as a non-empty string of sensible length."""
     port_id = body.get("portId")
     if port_id is None:

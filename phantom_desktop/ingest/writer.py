@@ -12,9 +12,10 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Connection, Engine, event
 from sqlalchemy.orm import Session, sessionmaker
@@ -35,6 +36,7 @@ from phantom_desktop.ingest.messages import (
     PhantomAlert,
     PortCommand,
     PortStatusChange,
+    ReplySink,
     StoredReading,
     Submission,
 )
@@ -53,8 +55,8 @@ class _Batch:
     """Working state of one transaction."""
 
     def __init__(self) -> None:
-        self.rows: list[dict] = []
-        self.pending: list[tuple[Submission, list[tuple[ReadingValues, bool, str]]]] = []
+        self.rows: list[dict[str, Any]] = []
+        self.pending: list[tuple[Submission, list[tuple[ReadingValues, bool, PortStatus]]]] = []
         self.errors: list[tuple[Submission, Outcome]] = []
         self.commands: list[tuple[PortCommand, PortStatus]] = []
         self.live = CommittedBatch()
@@ -205,7 +207,7 @@ class Writer:
 
     def _fail(self, items: Iterable[object], exc: Exception) -> None:
         outcome = Outcome(UNAVAILABLE, "Store unavailable: the reading was not stored, retry later")
-        by_sink: dict[int, tuple[object, list]] = {}
+        by_sink: dict[int, tuple[ReplySink, list[tuple[object, Outcome]]]] = {}
         for item in items:
             if isinstance(item, PortCommand):
                 if not item.done.done():
@@ -217,7 +219,7 @@ class Writer:
 
     def _deliver(self, batch: _Batch) -> None:
         self.committed_readings += len(batch.live.readings)
-        by_sink: dict[int, tuple[object, list]] = {}
+        by_sink: dict[int, tuple[ReplySink, list[tuple[object, Outcome]]]] = {}
         for submission, outcome in batch.errors:
             by_sink.setdefault(id(submission.sink), (submission.sink, []))[1].append(
                 (submission.tag, outcome)
@@ -239,7 +241,9 @@ class Writer:
                     log.exception("a batch listener failed")
 
     @staticmethod
-    def _stored_outcomes(batch: _Batch):
+    def _stored_outcomes(
+        batch: _Batch,
+    ) -> Iterator[tuple[Submission, tuple[StoredReading, ...]]]:
         position = 0
         readings = batch.live.readings
         for submission, entries in batch.pending:
@@ -247,7 +251,7 @@ class Writer:
             position += len(entries)
 
     @staticmethod
-    def _safe_deliver(sink, results) -> None:
+    def _safe_deliver(sink: ReplySink, results: list[tuple[object, Outcome]]) -> None:
         try:
             sink.deliver(results)
         except Exception:
@@ -461,7 +465,9 @@ class Writer:
                 )
                 position += 1
 
-    def _touch_tokens(self, conn: Connection, credentials: Iterable[Credential], now) -> None:
+    def _touch_tokens(
+        self, conn: Connection, credentials: Iterable[Credential], now: datetime
+    ) -> None:
         """Record token use, at most once a minute per token to spare the database."""
         clock = time.monotonic()
         due = [

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, Row, insert, select, update
 from sqlalchemy.orm import Session
 
 from phantom_desktop.core.detection import EpisodeDetected, EpisodeEnded
@@ -66,7 +66,7 @@ def insert_event(
             action=EventAction.AUTO_CUT if detected.cut else EventAction.NOTIFIED,
         )
     )
-    return int(result.inserted_primary_key[0])
+    return _new_id(result.inserted_primary_key)
 
 
 def end_event(conn: Connection, event_id: int, ended: EpisodeEnded) -> None:
@@ -87,7 +87,7 @@ def insert_notification(
             user_id=user_id, port_id=port_id, event_id=event_id, message=message
         )
     )
-    return int(result.inserted_primary_key[0])
+    return _new_id(result.inserted_primary_key)
 
 
 def write_port_status(conn: Connection, port_id: str, status: PortStatus) -> None:
@@ -111,3 +111,8 @@ def device_port_ids(session: Session, device_ids: Collection[str]) -> dict[str, 
             if device_id is not None:
                 found[device_id].add(port_id)
     return found
+
+
+def _new_id(primary_key: Row[Any] | None) -> int:
+    assert primary_key is not None  # an INSERT of one row always has one
+    return int(primary_key[0])

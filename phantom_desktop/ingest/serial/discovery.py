@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import errno
 from dataclasses import dataclass
-
-try:
-    from termios import error as _TermiosError
-except ImportError:  # Windows
-    _TermiosError = OSError
+from typing import cast
 
 import serial
 from serial.tools import list_ports
 
 from phantom_desktop.ingest.serial.config import SerialSourceConfig, UsbMatch
+from phantom_desktop.ingest.serial.session import SerialPort
+
+_TermiosError: type[Exception]
+try:
+    from termios import error as _TermiosError
+except ImportError:  # Windows
+    _TermiosError = OSError
 
 READ_TIMEOUT_S = 0.05
 WRITE_TIMEOUT_S = 1.0
@@ -75,7 +78,7 @@ def resolve_port(config: SerialSourceConfig) -> str | None:
     return config.port
 
 
-def open_port(path: str, baudrate: int) -> serial.SerialBase:
+def open_port(path: str, baudrate: int) -> SerialPort:
     """Open 8N1 with short read timeouts so the source's thread notices a stop promptly."""
     port = serial.serial_for_url(
         path,
@@ -92,7 +95,7 @@ def open_port(path: str, baudrate: int) -> serial.SerialBase:
     except BaseException:
         port.close()
         raise
-    return port
+    return cast(SerialPort, port)
 
 
 def device_absent(exc: BaseException) -> bool:

@@ -43,7 +43,7 @@ def measured_twice(config: SerialSourceConfig, others: list[Any]) -> str | None:
     return None
 
 
-def with_source(sources: list[Any], config: SerialSourceConfig) -> list[dict]:
+def with_source(sources: list[Any], config: SerialSourceConfig) -> list[dict[str, Any]]:
     """`sources` with `config` added at the end; InvalidInput if its name, serial port or
     one of its mapped ports is taken."""
     if any(same_name(entry, config.name) for entry in sources):
