@@ -7,15 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, cast
 
 import numpy as np
-from sqlalchemy import CursorResult, and_, desc, or_, select, update
+from sqlalchemy import and_, desc, or_, select, update
 from sqlalchemy.orm import Session
 
+from phantom_desktop.core.enums import PortStatus
 from phantom_desktop.store import repository
+from phantom_desktop.store.database import affected_rows
 from phantom_desktop.store.models import (
-    PORT_ACTIVE,
     Notification,
     PhantomEvent,
     Port,
@@ -38,7 +38,7 @@ class WindowPort:
     threshold_w: float
     min_duration_s: float = 30.0
     auto_cut: bool = True
-    status: str = PORT_ACTIVE  # as stored: "active" or "off"
+    status: PortStatus = PortStatus.ACTIVE  # as stored
     in_phantom: bool = False  # a phantom event is open on the live port (standby going on now)
     power: float | None = None
     voltage: float | None = None
@@ -118,7 +118,7 @@ def load_ports(
                 port.min_duration_s,
                 port.auto_cut,
                 port.status,
-                port.in_phantom and port.status == PORT_ACTIVE,
+                port.in_phantom and port.status == PortStatus.ACTIVE,
                 port.latest_power_w,
                 voltage,
                 current,
@@ -199,8 +199,7 @@ def mark_read_up_to(session: Session, user_id: str, up_to_id: int) -> int:
         )
         .values(is_read=True)
     )
-    result = cast("CursorResult[Any]", session.execute(statement))  # an UPDATE's result
-    return result.rowcount or 0
+    return affected_rows(session.execute(statement))
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ writer's feed through `LiveBridge`, and port changes go to the writer as `PortCo
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from phantom_desktop.core.enums import PortStatus
 from phantom_desktop.ingest.messages import CommittedBatch
-from phantom_desktop.store.models import PORT_ACTIVE
 from phantom_desktop.store.window_queries import (
     Snapshot,
     WindowPort,
@@ -129,7 +129,7 @@ class MainWindow(QMainWindow):
             lambda session: load_snapshot(
                 session,
                 self._user_id,
-                datetime.now(timezone.utc),
+                datetime.now(UTC),
                 timedelta(seconds=WINDOW_S),
                 CAPACITY,
             ),
@@ -276,7 +276,7 @@ class MainWindow(QMainWindow):
 
     # -- user actions -------------------------------------------------------------------------
     def _port_status_set(self, _port_id: str, name: str, status: str) -> None:
-        self.status.showMessage(f"{name} is {'on' if status == PORT_ACTIVE else 'off'}", 5000)
+        self.status.showMessage(f"{name} is {'on' if status == PortStatus.ACTIVE else 'off'}", 5000)
 
     def _port_status_failed(self, _port_id: str, message: str) -> None:
         self.status.showMessage(message, 10000)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt
 from sqlalchemy import select
@@ -169,7 +169,7 @@ def test_another_users_ports_stay_out(qtbot, services, open_window):
         port = repository.create_port(session, other.id, "Their TV", None, 5.0)
         port_id = port.id
     window = open_window()
-    reading = StoredReading(1, port_id, datetime.now(timezone.utc), 230, 1, 230, False, "active")
+    reading = StoredReading(1, port_id, datetime.now(UTC), 230, 1, 230, False, "active")
 
     with qtbot.waitSignal(window.ports_reloaded, timeout=TIMEOUT_MS):
         window.apply_batch(CommittedBatch(readings=[reading]))

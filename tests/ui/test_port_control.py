@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import Future
+
 import pytest
 
+from phantom_desktop.core.enums import PortStatus
 from phantom_desktop.ingest.messages import PortCommand
 from phantom_desktop.ui.ports import port_control
 from phantom_desktop.ui.ports.port_control import PortControl
@@ -17,7 +21,11 @@ class SilentWriter:
     def __init__(self) -> None:
         self.commands: list[PortCommand] = []
 
-    def command(self, command: PortCommand) -> PortCommand:
+    def command(
+        self, command: PortCommand, on_done: Callable[[Future[PortStatus]], None] | None = None
+    ) -> PortCommand:
+        if on_done is not None:
+            command.done.add_done_callback(on_done)
         self.commands.append(command)
         return command
 
@@ -37,7 +45,7 @@ def test_table_loads_go_on_while_a_command_waits_for_the_writer(qtbot, control, 
     set_status: list[tuple[str, str, str]] = []
     ports.status_set.connect(lambda *args: set_status.append(args))
 
-    ports.set_status(lamp.port_id, "off")
+    ports.set_status(lamp.port_id, PortStatus.OFF)
     qtbot.waitUntil(lambda: len(writer.commands) == 1, timeout=TIMEOUT_MS)
     assert ports.is_pending(lamp.port_id)
 
@@ -46,7 +54,7 @@ def test_table_loads_go_on_while_a_command_waits_for_the_writer(qtbot, control, 
     qtbot.waitUntil(lambda: loaded == [7], timeout=1000)  # not behind the 10 s command
     assert ports.is_pending(lamp.port_id) and set_status == []
 
-    writer.commands[0].done.set_result("off")  # on the test's thread, as on the writer's
+    writer.commands[0].done.set_result(PortStatus.OFF)  # on the test's thread, as on the writer's
 
     qtbot.waitUntil(lambda: set_status == [(lamp.port_id, "Lamp", "off")], timeout=TIMEOUT_MS)
     assert not ports.is_pending(lamp.port_id)
@@ -62,11 +70,11 @@ def test_a_command_without_an_answer_fails_after_the_timeout(
     ports.status_set.connect(lambda *args: set_status.append(args))
 
     with qtbot.waitSignal(ports.status_failed, timeout=TIMEOUT_MS) as failed:
-        ports.set_status(lamp.port_id, "off")
+        ports.set_status(lamp.port_id, PortStatus.OFF)
 
     assert failed.args == [lamp.port_id, "Turning Lamp off failed: the app did not answer"]
     assert not ports.is_pending(lamp.port_id)
-    writer.commands[0].done.set_result("off")  # too late: nothing more happens
+    writer.commands[0].done.set_result(PortStatus.OFF)  # too late: nothing more happens
     qtbot.wait(50)
     assert set_status == [] and not ports.is_pending(lamp.port_id)
 
@@ -74,7 +82,7 @@ def test_a_command_without_an_answer_fails_after_the_timeout(
 def test_the_writers_refusal_is_reported(qtbot, control, make_plug):
     lamp = make_plug("Lamp")
     ports, writer, _worker = control
-    ports.set_status(lamp.port_id, "off")
+    ports.set_status(lamp.port_id, PortStatus.OFF)
     qtbot.waitUntil(lambda: len(writer.commands) == 1, timeout=TIMEOUT_MS)
 
     with qtbot.waitSignal(ports.status_failed, timeout=TIMEOUT_MS) as failed:

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from phantom_desktop.config import update_settings_file
 from phantom_desktop.ingest.serial.config import UsbMatch
-from phantom_desktop.ingest.serial.discovery import PortInfo
+from phantom_desktop.ingest.serial.discovery import SerialPortInfo
 from phantom_desktop.store.models import PowerReading
 from phantom_desktop.ui.settings.serial_source_dialog import SerialSourceEditor
 from phantom_desktop.ui.settings.settings_dialog import SettingsDialog
@@ -25,7 +25,7 @@ LEFT = Qt.MouseButton.LeftButton
 @pytest.fixture(autouse=True)
 def no_real_port_scan(monkeypatch):
     """The port picker lists one USB adapter, whatever this machine has."""
-    adapter = PortInfo("/dev/ttyUSB7", "CP2102 USB to UART", UsbMatch(0x10C4, 0xEA60, "0001"))
+    adapter = SerialPortInfo("/dev/ttyUSB7", "CP2102 USB to UART", UsbMatch(0x10C4, 0xEA60, "0001"))
     monkeypatch.setattr(
         "phantom_desktop.ui.settings.serial_port_scanner.available_ports", lambda: [adapter]
     )

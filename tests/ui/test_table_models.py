@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
@@ -18,7 +18,7 @@ from phantom_desktop.ui.alerts.alerts_model import AlertsModel
 from phantom_desktop.ui.ports.port_model import PortColumn as Column
 from phantom_desktop.ui.ports.port_model import PortModel
 
-NOW = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 
 
 def reading(port_id: str, power: float, phantom=False, status="active", seconds=0, id_=1):

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from phantom_desktop.core.enums import PortStatus
 from phantom_desktop.store import alerts
-from phantom_desktop.store.models import PORT_ACTIVE, PORT_OFF
 from phantom_desktop.store.window_queries import AlertInfo
 from phantom_desktop.ui.alerts.alerts_model import ALERT_ROLE, AlertColumn, AlertsModel
 from phantom_desktop.ui.common import palette
@@ -201,9 +201,9 @@ class AlertsTab(QWidget):
         )
         self.mark_all_read_button.setEnabled(self._model.unread_count > 0)
         port_id, status = self._current_port_status()
-        self.go_to_port_button.setEnabled(status in (PORT_ACTIVE, PORT_OFF))
+        self.go_to_port_button.setEnabled(status in (PortStatus.ACTIVE, PortStatus.OFF))
         self.turn_on_button.setEnabled(
-            status == PORT_OFF and not self._control.is_pending(port_id or "")
+            status == PortStatus.OFF and not self._control.is_pending(port_id or "")
         )
 
     def mark_read(self) -> None:
@@ -234,5 +234,5 @@ class AlertsTab(QWidget):
 
     def turn_port_on(self) -> None:
         port_id, status = self._current_port_status()
-        if port_id is not None and status == PORT_OFF:
-            self._control.set_status(port_id, PORT_ACTIVE)
+        if port_id is not None and status == PortStatus.OFF:
+            self._control.set_status(port_id, PortStatus.ACTIVE)

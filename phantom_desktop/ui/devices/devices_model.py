@@ -10,7 +10,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFontDatabase
 
-from phantom_desktop.store.summaries import TOKEN_ACTIVE, TOKEN_REVOKED, DeviceSummary
+from phantom_desktop.core.enums import TokenState
+from phantom_desktop.store.summaries import DeviceSummary
 from phantom_desktop.ui.common import formatting, palette
 from phantom_desktop.ui.common.keyed_model import RIGHT, KeyedTableModel
 
@@ -24,15 +25,15 @@ class DeviceColumn(enum.IntEnum):
 
 
 def token_color(state: str) -> QColor:
-    if state == TOKEN_ACTIVE:
+    if state == TokenState.ACTIVE:
         return palette.success_text()
-    return palette.error_text() if state == TOKEN_REVOKED else palette.warning_text()
+    return palette.error_text() if state == TokenState.REVOKED else palette.warning_text()
 
 
 def token_text(device: DeviceSummary) -> str:
-    if device.token_state == TOKEN_ACTIVE:
+    if device.token_state == TokenState.ACTIVE:
         return f"Active · {device.token_prefix}…"
-    if device.token_state == TOKEN_REVOKED:
+    if device.token_state == TokenState.REVOKED:
         return "Revoked"
     return "No token"
 

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QHeaderView, QPushButton, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
+from phantom_desktop.core.enums import TokenState
 from phantom_desktop.store import repository, summaries
 from phantom_desktop.store.summaries import DeviceSummary
 from phantom_desktop.store.window_queries import NewToken, new_token
@@ -168,9 +169,7 @@ class DevicesTab(QWidget):
         device = self.selected_device()
         for button in (self.rename_button, self.delete_button, self.generate_button):
             button.setEnabled(device is not None)
-        self.rotate_button.setEnabled(
-            device is not None and device.token_state != summaries.TOKEN_NONE
-        )
+        self.rotate_button.setEnabled(device is not None and device.token_state != TokenState.NONE)
         token_id = selected_key(self.tokens_view)
         token = None if token_id is None else self.tokens.row(token_id)
         self.revoke_button.setEnabled(token is not None and token.active)

@@ -4,8 +4,8 @@ one record of which ports have an on/off command in flight.
 The writer owns detection, so a running app never writes a port's status itself: it sends a
 `PortCommand`, which the writer applies in order with the readings (closing an open phantom
 episode at once). The device learns the new status from its next response. Nothing waits for
-the writer: its answer comes back through a done-callback and a queued signal, so the window's
-database worker stays free for table loads.
+the writer: its answer comes back through `Writer.command`'s on_done and a queued signal, so
+the window's database worker stays free for table loads.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from phantom_desktop.core.enums import PortStatus
 from phantom_desktop.ingest.messages import PortCommand
 from phantom_desktop.store import repository
 from phantom_desktop.ui.common.user_tasks import Rejected, user_task
@@ -58,7 +59,7 @@ class PortControl(QObject):
         """A command for the port is in flight: its on/off actions stay disabled."""
         return port_id in self._pending
 
-    def set_status(self, port_id: str, status: str) -> None:
+    def set_status(self, port_id: str, status: PortStatus) -> None:
         """Check the port is the user's, then have the writer switch it; emits when committed."""
         if port_id in self._pending:
             return
@@ -72,26 +73,29 @@ class PortControl(QObject):
 
     def rules_changed(self, port_id: str) -> None:
         """The port's rules were just committed: the writer uses them from its next reading."""
-        command = self._writer.command(PortCommand(port_id, rules_changed=True))
-        command.done.add_done_callback(partial(_log_failure, port_id))
+        self._writer.command(
+            PortCommand(port_id, rules_changed=True), on_done=partial(_log_failure, port_id)
+        )
 
-    def _send(self, port_id: str, status: str, name: str | Rejected) -> None:
+    def _send(self, port_id: str, status: PortStatus, name: str | Rejected) -> None:
         if isinstance(name, Rejected):
             self._failed(port_id, name.message)
             return
         command_id, self._next_id = self._next_id, self._next_id + 1
         self._names[command_id] = name
         self._set_pending(port_id, command_id)
-        command = self._writer.command(PortCommand(port_id, status=status))
-        what = f"Turning {name} {'on' if status == repository.PORT_ACTIVE else 'off'}"
-        command.done.add_done_callback(partial(self._writer_answered, command_id, what))
+        what = f"Turning {name} {'on' if status == PortStatus.ACTIVE else 'off'}"
+        self._writer.command(
+            PortCommand(port_id, status=status),
+            on_done=partial(self._writer_answered, command_id, what),
+        )
         QTimer.singleShot(
             COMMAND_TIMEOUT_MS,
             self,
             partial(self._answer, command_id, None, f"{what} failed: the app did not answer"),
         )
 
-    def _writer_answered(self, command_id: int, what: str, done: Future[str]) -> None:
+    def _writer_answered(self, command_id: int, what: str, done: Future[PortStatus]) -> None:
         """On the writer's thread: hand the answer to the GUI thread."""
         error = done.exception()
         if error is None:
@@ -123,6 +127,6 @@ class PortControl(QObject):
         self.pending_changed.emit()
 
 
-def _log_failure(port_id: str, done: Future[str]) -> None:
+def _log_failure(port_id: str, done: Future[PortStatus]) -> None:
     if done.exception() is not None:
         log.warning("the writer did not reload the rules of port %s: %s", port_id, done.exception())

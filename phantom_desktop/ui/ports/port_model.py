@@ -15,8 +15,8 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QFontDatabase
 
+from phantom_desktop.core.enums import PortStatus
 from phantom_desktop.ingest.messages import CommittedBatch
-from phantom_desktop.store.models import PORT_ACTIVE, PORT_OFF
 from phantom_desktop.store.window_queries import WindowPort
 from phantom_desktop.ui.common import formatting, palette
 from phantom_desktop.ui.common.keyed_model import CENTER, RIGHT, STATUS_ROLE, KeyedTableModel
@@ -49,7 +49,7 @@ class PortColumn(enum.IntEnum):
 
 def port_state(port: WindowPort) -> str:
     """What the badge shows: off, phantom (standby going on now) or active."""
-    if port.status == PORT_OFF:
+    if port.status == PortStatus.OFF:
         return OFF
     return PHANTOM if port.in_phantom else ACTIVE
 
@@ -251,7 +251,7 @@ class PortModel(KeyedTableModel[WindowPort]):
                 unknown.add(change.port_id)
                 continue
             row = current(position)
-            phantom = row.in_phantom and change.status == PORT_ACTIVE
+            phantom = row.in_phantom and change.status == PortStatus.ACTIVE
             changed[position] = replace(row, status=change.status, in_phantom=phantom)
         for position in sorted(changed):
             if changed[position] != self._rows[position]:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtWidgets import QHeaderView, QMenu, QPushButton, QVBoxLayout, QWidget
 
-from phantom_desktop.store.models import PORT_ACTIVE
+from phantom_desktop.core.enums import PortStatus
 from phantom_desktop.ui.common.delegates import StatusBadgeDelegate
 from phantom_desktop.ui.common.keyed_model import KEY_ROLE, STATUS_ROLE
 from phantom_desktop.ui.common.tables import select_key, selected_key, show_columns, sorted_table
@@ -95,7 +95,7 @@ class PortsPanel(QWidget):
     def turn_on(self, port_id: str) -> None:
         """Ask the writer to switch a port back on; the live feed then shows it on."""
         if self.can_turn_on(port_id):
-            self._control.set_status(port_id, PORT_ACTIVE)
+            self._control.set_status(port_id, PortStatus.ACTIVE)
 
     def _update_actions(self, *_args: object) -> None:
         self.turn_on_button.setEnabled(self.can_turn_on(self.selected_port_id()))

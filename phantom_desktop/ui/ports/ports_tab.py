@@ -9,8 +9,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QHeaderView, QPushButton, QVBoxLayout, QWidget
 
+from phantom_desktop.core.enums import PortStatus
 from phantom_desktop.store import repository
-from phantom_desktop.store.models import PORT_ACTIVE, PORT_OFF
 from phantom_desktop.store.window_queries import WindowPort, load_ports
 from phantom_desktop.ui.common.delegates import StatusBadgeDelegate
 from phantom_desktop.ui.common.delete_flow import DeleteFlow
@@ -183,7 +183,7 @@ class PortsTab(QWidget):
             self.suggest_button,
         ):
             button.setEnabled(port is not None)
-        off = port is not None and port.status == PORT_OFF
+        off = port is not None and port.status == PortStatus.OFF
         self.power_button.setText("Turn on" if off else "Turn off")
         self.power_button.setEnabled(port is not None and not self._control.is_pending(port.id))
 
@@ -235,7 +235,7 @@ class PortsTab(QWidget):
     def toggle_power(self) -> None:
         port = self.selected_port()
         if port is not None:
-            status = PORT_ACTIVE if port.status == PORT_OFF else PORT_OFF
+            status = PortStatus.ACTIVE if port.status == PortStatus.OFF else PortStatus.OFF
             self._control.set_status(port.id, status)
 
     def _status_set(self, port_id: str, _name: str, _status: str) -> None:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from phantom_desktop.ingest.serial.config import EMONTX_CHANNELS, MAX_MODBUS_ADDRESS
-from phantom_desktop.serial_settings import PortChoice
+from phantom_desktop.store.serial_choices import PortChoice
 from phantom_desktop.ui.common.widgets import muted_label
 from phantom_desktop.ui.settings.serial_labels import is_modbus
 

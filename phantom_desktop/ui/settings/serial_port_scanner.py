@@ -12,7 +12,7 @@ log = logging.getLogger(__name__)
 
 
 class PortScanner(QThread):
-    """`scan()` once or again; `found` (list of PortInfo) or `failed` (message) arrive on the
+    """`scan()` once or again; `found` (list of SerialPortInfo) or `failed` (message) arrive on the
     GUI thread. Call `wait()` before the owner goes away."""
 
     found = Signal(list)

@@ -35,8 +35,9 @@ from phantom_desktop.ingest.serial.config import (
     UsbMatch,
     parse_source_configs,
 )
-from phantom_desktop.ingest.serial.discovery import PortInfo
-from phantom_desktop.serial_settings import Choices, measured_twice
+from phantom_desktop.ingest.serial.discovery import SerialPortInfo
+from phantom_desktop.ingest.serial.source_list import measured_twice
+from phantom_desktop.store.serial_choices import Choices
 from phantom_desktop.ui.common import palette
 from phantom_desktop.ui.settings.channel_map_editor import ChannelMapEditor
 from phantom_desktop.ui.settings.serial_labels import PROTOCOL_NAMES, is_modbus
@@ -247,7 +248,7 @@ class SerialSourceEditor(QDialog):
             self.detected_combo.setEnabled(False)
             self.refresh_button.setEnabled(False)
 
-    def _show_ports(self, ports: list[PortInfo]) -> None:
+    def _show_ports(self, ports: list[SerialPortInfo]) -> None:
         self.refresh_button.setEnabled(True)
         combo = self.detected_combo
         for info in ports:
@@ -263,7 +264,7 @@ class SerialSourceEditor(QDialog):
         self.detected_combo.setPlaceholderText(message)
 
     def _detected_chosen(self, index: int) -> None:
-        info: PortInfo = self.detected_combo.itemData(index)
+        info: SerialPortInfo = self.detected_combo.itemData(index)
         self.path_edit.setText(info.device)
         self._usb = info.usb
         self.usb_check.setChecked(info.usb is not None)

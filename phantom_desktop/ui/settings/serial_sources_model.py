@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from phantom_desktop.ingest.serial.config import SerialConfigError, SerialSourceConfig
-from phantom_desktop.serial_settings import Choices
+from phantom_desktop.store.serial_choices import Choices
 from phantom_desktop.ui.common import palette
 from phantom_desktop.ui.settings.serial_labels import plural, protocol_name
 

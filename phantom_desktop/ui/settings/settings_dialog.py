@@ -35,7 +35,7 @@ from phantom_desktop.config import (
 )
 from phantom_desktop.core.snippets import READING_PATH, listen_url
 from phantom_desktop.ingest.serial.config import SerialConfigError, parse_source_configs
-from phantom_desktop.serial_settings import Choices, load_choices
+from phantom_desktop.store.serial_choices import Choices, load_choices
 from phantom_desktop.ui.common import palette
 from phantom_desktop.ui.common.widgets import muted_label, table_view, title_label
 from phantom_desktop.ui.settings.serial_source_dialog import SerialSourceEditor
