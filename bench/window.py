@@ -44,7 +44,7 @@ from http_load import (
 )
 
 SETTLE_S = 3.0  # the window loads its ports and backfill before the load starts
-PLOT_MODULES = ("phantom_desktop.ui.monitor.live_plot", "phantom_desktop.ui.live_plot")
+PLOT_MODULES = ("phantom_desktop.ui.monitor.live_plot", "phantom_desktop.ui.monitor.live_plot")
 
 
 @dataclass

@@ -49,7 +49,8 @@ def run_window(paths: AppPaths, settings: Settings, args: argparse.Namespace) ->
     from phantom_desktop.resources_path import app_icon, style_sheet
 
     install_qt_message_handler()  # before QApplication: platform plugin errors happen there
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("Phantom Desktop")
     app.setOrganizationName("Phantom Desktop")
     app.setDesktopFileName("phantom-desktop")
@@ -67,7 +68,7 @@ def run_window(paths: AppPaths, settings: Settings, args: argparse.Namespace) ->
         db_url = db_url or settings.resolved_db_url(paths)
         user_id = None
         if needs_login(db_url):  # a shared server database: act as whoever logs in
-            from phantom_desktop.ui.login_dialog import log_in
+            from phantom_desktop.ui.accounts.login_dialog import log_in
 
             user_id = log_in(db_url)
             if user_id is None:

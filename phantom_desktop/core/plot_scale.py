@@ -43,4 +43,5 @@ def to_axis(values: np.ndarray, log: bool) -> np.ndarray:
     """Power as placed on the axis: watts, or log10 of watts (at least LOG_FLOOR_W)."""
     if not log:
         return values
-    return np.log10(np.maximum(values, LOG_FLOOR_W))
+    logs: np.ndarray = np.log10(np.maximum(values, LOG_FLOOR_W))
+    return logs

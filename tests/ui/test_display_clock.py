@@ -2,8 +2,8 @@
 
 from PySide6.QtWidgets import QTabWidget, QWidget
 
-from phantom_desktop.ui.display_clock import DisplayClock
-from phantom_desktop.ui.frame_pacer import FramePacer
+from phantom_desktop.ui.monitor.display_clock import DisplayClock
+from phantom_desktop.ui.monitor.frame_pacer import FramePacer
 
 
 def test_the_clock_stops_while_its_tab_is_hidden_and_catches_up_when_shown(qtbot) -> None:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from phantom_desktop.ui.frame_pacer import FramePacer
+from phantom_desktop.ui.monitor.frame_pacer import FramePacer
 
 
 def test_cheap_frames_run_at_the_top_rate() -> None:

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from PySide6.QtGui import QColor
 
-from phantom_desktop.ui.display_clock import DisplayClock
-from phantom_desktop.ui.live_plot import LivePlot
-from phantom_desktop.ui.port_colors import PortColors
-from phantom_desktop.ui.queries import PowerHistory
+from phantom_desktop.store.window_queries import PowerHistory
+from phantom_desktop.ui.common.palette import PortColors
+from phantom_desktop.ui.monitor.display_clock import DisplayClock
+from phantom_desktop.ui.monitor.live_plot import LivePlot
 
 PORTS = 16
 POINTS = 100_000

@@ -38,7 +38,7 @@ def test_the_plot_area_keeps_its_size_with_fifty_ports(qtbot, open_window, make_
     size = (box.width(), box.height())
     for index in range(1, 50):
         make_plug(f"w-{index}")
-    window.refresh_ports()
+    window.workspace.ports_tab.reload()
     qtbot.waitUntil(lambda: len(window.plot_panel.picker.names()) == 50)
     qtbot.wait(50)
     assert box.height() == size[1]  # the old legend, inside the plot, took half of it

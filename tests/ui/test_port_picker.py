@@ -3,7 +3,7 @@
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from phantom_desktop.ui.port_picker import PICKER_WIDTH, PortPicker
+from phantom_desktop.ui.monitor.port_picker import PICKER_WIDTH, PortPicker
 
 
 def ports(*names: str):
