@@ -138,6 +138,11 @@ async def drive_measured(port: int, devices, seconds: float, pid: int | None) ->
     return tally, samples["start"], samples["end"]
 
 
+def http_port_flag(tree: Path) -> str:
+    """The option naming the HTTP port: `--http-port` since the CLI became a package (issue 8)."""
+    return "--http-port" if (tree / "phantom_desktop" / "cli").is_dir() else "--port"
+
+
 def start_py_spy(
     directory: Path | None, label: str, pid: int, seconds: float
 ) -> subprocess.Popen | None:
@@ -162,12 +167,13 @@ def run_phase(
     port = free_port()
     env = {"PYTHONPATH": str(tree)} if tree else {}
     stats_path = phase_dir / "frames.json"
+    flag = http_port_flag(tree or Path(__file__).resolve().parents[1])
     if name == "serve":
-        command = [sys.executable, "-m", "phantom_desktop", "serve", "--port", str(port)]
+        command = [sys.executable, "-m", "phantom_desktop", "serve", flag, str(port)]
         command += ["--db", db_url]
     else:
         command = [sys.executable, __file__, "--window-child", str(stats_path), "--"]
-        command += ["--db", db_url, "--port", str(port)]
+        command += ["--db", db_url, flag, str(port)]
     process, log_path = start_process(command, port, phase_dir, label, env)
     try:
         if name != "serve":
