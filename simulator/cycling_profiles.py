@@ -52,20 +52,29 @@ def _dehumidifier(p: Profile, rng: random.Random) -> Iterator[Phase]:
         yield Phase("active", jitter(rng, run_s, 0.15), jitter(rng, level, 0.05))
 
 
+def _programme(p: Profile, rng: random.Random, drum: float) -> list[tuple[str, float, float]]:
+    """One programme of this machine: its phases (state, minutes, watts), the same every time."""
+    display = pick(rng, p.standby_w)
+    phases = [("active", rng.uniform(2, 4), drum), ("active", rng.uniform(10, 20), 2000.0)]
+    for _ in range(rng.randint(2, 3)):
+        phases.append(("active", rng.uniform(5, 12), jitter(rng, drum, 0.2)))
+        phases.append(("resting", rng.uniform(5, 55), display))  # soaking
+    phases.append(("active", rng.uniform(8, 15), jitter(rng, drum, 0.2)))  # rinsing
+    phases.append(("active", rng.uniform(6, 12), rng.uniform(400, 700)))  # spinning
+    return phases
+
+
 def _washer(p: Profile, rng: random.Random) -> Iterator[Phase]:
-    """Programmes: heat, wash with soaks of up to ~1 h, rinse, spin; the display stays on after."""
+    """Two programmes of its own (heat, wash, soak up to ~1 h, rinse, spin); display on after."""
     display = pick(rng, p.standby_w)
     drum = pick(rng, p.active_w)
+    programmes = [_programme(p, rng, drum) for _ in range(2)]
     while True:
-        yield Phase("off", rng.uniform(4, 16) * HOUR, 0.0)
+        yield Phase("off", rng.uniform(8, 30) * HOUR, 0.0)
         yield Phase("standby", rng.uniform(10, 40), display)  # choosing a programme
-        yield Phase("active", rng.uniform(2, 4) * MINUTE, jitter(rng, drum, 0.2))  # filling
-        yield Phase("active", rng.uniform(10, 20) * MINUTE, rng.uniform(1800, 2200))  # heating
-        for _ in range(rng.randint(2, 4)):
-            yield Phase("active", rng.uniform(5, 12) * MINUTE, jitter(rng, drum, 0.2))
-            yield Phase("resting", rng.uniform(5, 55) * MINUTE, jitter(rng, display, 0.05))
-        yield Phase("active", rng.uniform(8, 15) * MINUTE, jitter(rng, drum, 0.2))  # rinsing
-        yield Phase("active", rng.uniform(6, 12) * MINUTE, rng.uniform(400, 700))  # spinning
+        for state, minutes, watts in rng.choice(programmes):
+            level = watts if state == "resting" else jitter(rng, watts, 0.05)
+            yield Phase(state, jitter(rng, minutes, 0.01) * MINUTE, level)  # type: ignore[arg-type]
         yield Phase("standby", rng.uniform(0.5, 3) * HOUR, display)  # done, door not opened
 
 

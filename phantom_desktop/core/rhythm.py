@@ -4,17 +4,21 @@ The readings are split into phases on the port's threshold: *high* (at or above 
 level, threshold + hysteresis), *low* (0 < power < threshold) and *off* (zero). A low phase
 between two high phases is a *rest*. Two patterns make a low phase a rest rather than standby:
 
-- **cycling** (fridge, freezer, dehumidifier, heat pump): at least `MIN_CYCLES` recent rests
-  and compressor runs, most of them within `STEADY_RATIO` of the one before. A low phase is a
-  rest until it lasts `REST_TOLERANCE` times the longest recent rest.
+- **cycling** (fridge, freezer, dehumidifier, heat pump): `MIN_CYCLES` rests in a row, all
+  within a band of `STEADY_BAND` (shortest to longest), and compressor runs that mostly are
+  within `STEADY_RUN_RATIO` of the one before. A low phase is a
+  rest until it lasts `REST_TOLERANCE` times the longest recent rest. Once recognised, the
+  rhythm may drift (a door left open, a hot day); only a low phase that outlasts it undoes it.
 - **programme** (washing machine, dishwasher, dryer): a burst of at least three high phases
-  separated by pauses of up to `MAX_PAUSE_S`, with quiet (off, or low for longer) before and
-  after, that ended within `WINDOW_S`. A low phase that follows a high phase may be a pause
-  until it lasts as long as the longest pause such programmes have shown.
+  separated by pauses of up to `MAX_PROGRAMME_PAUSE_S`, with quiet (off, or low for longer)
+  before and after, seen at least `MIN_PROGRAMMES` times within `PROGRAMME_WINDOW_S`. A low
+  phase that follows a high phase may be a pause until it lasts as long as the longest pause
+  such programmes have shown.
 
-Everything older than `WINDOW_S` is forgotten, so a replaced appliance is re-learned; a cycling
-port whose low phase outlasts its rhythm forgets the rhythm at once. Feeding a reading costs a
-comparison or two; the statistics are recomputed only when a phase ends.
+Cycles older than `WINDOW_S` and programmes older than `PROGRAMME_WINDOW_S` are forgotten, so
+a replaced appliance is re-learned; a low phase longer than any compressor rest (`MAX_REST_S`),
+or longer than the recognised rhythm allows, breaks the chain of cycles at once. Feeding a
+reading costs a comparison or two; the statistics are recomputed only when a phase ends.
 """
 
 from __future__ import annotations
@@ -27,13 +31,16 @@ from itertools import pairwise
 from statistics import median
 
 WINDOW_S = 48 * 3600.0
-MAX_PAUSE_S = 90 * 60.0  # the longest low phase that can still be a rest or a programme pause
+PROGRAMME_WINDOW_S = 7 * 24 * 3600.0  # a washing machine may run once or twice a week
+MIN_PROGRAMMES = 2
+MAX_REST_S = 90 * 60.0  # the longest low phase that can still be a compressor's rest
+MAX_PROGRAMME_PAUSE_S = 70 * 60.0  # the longest pause inside a programme
 MAX_PROGRAMME_S = 5 * 3600.0
 MIN_PROGRAMME_HIGHS = 3
-MIN_CYCLES = 4
+MIN_CYCLES = 8
 RECENT_CYCLES = 8
-STEADY_RATIO = 1.35  # a rest within this factor of the one before keeps the rhythm steady
-STEADY_RUN_RATIO = 1.6  # compressor runs vary more with load and door openings
+STEADY_BAND = 1.3  # the longest of the recent rests is at most this times the shortest
+STEADY_RUN_RATIO = 2.0  # compressor runs vary more with load and door openings
 STEADY_SHARE = 2 / 3
 REST_TOLERANCE = 1.25
 MAX_GAP_S = 300.0  # a silence longer than this breaks the current phase: its length is unknown
@@ -99,6 +106,7 @@ class _Run:
 
 
 def _steady(values: list[float], ratio: float) -> bool:
+    """Whether most neighbouring values are within `ratio` of each other."""
     pairs = list(pairwise(values))
     if not pairs:
         return False
@@ -118,7 +126,7 @@ class RhythmTracker:
     _start: datetime | None = None  # start of the current phase
     _last: datetime | None = None
     _after_high: bool = False  # the current low phase follows a high phase
-    _high_start: datetime | None = None
+    _after_off: bool = False  # the current low phase follows an off phase
     # (ended_at, rest_s, run_s): a rest and the compressor run that ended it
     _cycles: deque[tuple[datetime, float, float]] = field(default_factory=deque)
     _runs: deque[_Run] = field(default_factory=deque)
@@ -174,10 +182,8 @@ class RhythmTracker:
         self._last = ts
 
     # -- phases ------------------------------------------------------------------------------
-    def _begin(self, kind: int, ts: datetime, after_high: bool) -> None:
-        self._kind, self._start, self._after_high = kind, ts, after_high
-        if kind == _HIGH:
-            self._high_start = ts
+    def _begin(self, kind: int, ts: datetime, after_high: bool, after_off: bool = False) -> None:
+        self._kind, self._start, self._after_high, self._after_off = kind, ts, after_high, after_off
 
     def _break(self, last: datetime) -> None:
         """A silence: the phase under way ends at the last reading, its length unknown."""
@@ -195,11 +201,12 @@ class RhythmTracker:
             self._low_ended(ts, length, new_kind)
         elif kind == _OFF:
             self._burst_start, self._rest_s = None, None
-        self._begin(new_kind, ts, after_high=kind == _HIGH)
-        if new_kind == _HIGH and self._burst_start is None and kind in (_OFF, _LOW, _NONE):
-            quiet = kind == _OFF or (kind == _LOW and length > MAX_PAUSE_S)
-            if quiet:
-                self._burst_start, self._burst_pauses, self._burst_highs = ts, [], 0
+        quiet = kind == _OFF or (
+            kind == _LOW and (self._after_off or length > MAX_PROGRAMME_PAUSE_S)
+        )
+        self._begin(new_kind, ts, after_high=kind == _HIGH, after_off=kind == _OFF)
+        if new_kind == _HIGH and quiet:
+            self._burst_start, self._burst_pauses, self._burst_highs = ts, [], 0
 
     def _high_ended(self, ts: datetime, run_s: float, new_kind: int) -> None:
         self._burst_highs += 1
@@ -211,17 +218,20 @@ class RhythmTracker:
 
     def _low_ended(self, ts: datetime, rest_s: float, new_kind: int) -> None:
         rhythm = self.rhythm
-        if rhythm.pattern is Pattern.CYCLING and rest_s > rhythm.hold_s:
-            self._cycles.clear()  # the rhythm did not hold: whatever is plugged in now, re-learn
+        too_long = rest_s > MAX_REST_S or (
+            rhythm.pattern is Pattern.CYCLING and rest_s > rhythm.hold_s
+        )
+        if too_long and self._cycles:
+            self._cycles.clear()  # no compressor rests this long: whatever runs here, re-learn
             self._recompute(ts)
-        if not self._after_high or rest_s > MAX_PAUSE_S:
-            self._end_burst(ts - timedelta(seconds=rest_s))
-            return
-        if new_kind == _HIGH:
+        if too_long or not self._after_high:
+            self._rest_s = None
+        elif new_kind == _HIGH:
             self._rest_s = rest_s
-            if self._burst_start is not None:
-                self._burst_pauses.append(rest_s)
-        else:
+        pause = self._after_high and new_kind == _HIGH and rest_s <= MAX_PROGRAMME_PAUSE_S
+        if pause and self._burst_start is not None:
+            self._burst_pauses.append(rest_s)
+        elif not pause:
             self._end_burst(ts - timedelta(seconds=rest_s))
 
     def _end_burst(self, ended_at: datetime) -> None:
@@ -248,10 +258,13 @@ class RhythmTracker:
         horizon = now - timedelta(seconds=WINDOW_S)
         while self._cycles and self._cycles[0][0] < horizon:
             self._cycles.popleft()
+        horizon = now - timedelta(seconds=PROGRAMME_WINDOW_S)
         while self._runs and self._runs[0].ended_at < horizon:
             self._runs.popleft()
         previous = self.rhythm
-        rhythm = self._cycling() or self._programme() or NO_RHYTHM
+        # Both can show (a washer tumbling its drum on a short rhythm): the longer hold wins.
+        found = [r for r in (self._cycling(), self._programme()) if r is not None]
+        rhythm = max(found, key=lambda r: r.hold_s) if found else NO_RHYTHM
         if rhythm.pattern is not Pattern.NONE:
             since = previous.since if previous.pattern is rhythm.pattern else now
             rhythm = replace(rhythm, since=since)
@@ -263,13 +276,17 @@ class RhythmTracker:
             return None
         rests = [c[1] for c in cycles]
         runs = [c[2] for c in cycles]
-        if not (_steady(rests, STEADY_RATIO) and _steady(runs, STEADY_RUN_RATIO)):
-            return None
+        if self.rhythm.pattern is not Pattern.CYCLING:
+            latest = rests[-MIN_CYCLES:]
+            if max(latest) > STEADY_BAND * min(latest) or not _steady(runs, STEADY_RUN_RATIO):
+                return None
+        # Once recognised, a door left open or a hot afternoon does not undo it: only a low
+        # phase longer than the rhythm allows does (it clears the cycles).
         period = median(r + u for _t, r, u in cycles)
         return Rhythm(Pattern.CYCLING, None, max(rests) * REST_TOLERANCE, period, len(cycles))
 
     def _programme(self) -> Rhythm | None:
-        if not self._runs:
+        if len(self._runs) < MIN_PROGRAMMES:
             return None
         longest = max(run.longest_pause_s for run in self._runs)
         return Rhythm(Pattern.PROGRAMME, None, longest, None, len(self._runs))

@@ -31,7 +31,7 @@ def rhythm_text(rhythm: Rhythm, now: datetime | None = None) -> str:
     if rhythm.pattern is Pattern.PROGRAMME:
         return (
             f"this port runs programmes with pauses of up to {duration_text(rhythm.hold_s)} "
-            f"({rhythm.rests_seen} seen in 48 h)"
+            f"({rhythm.rests_seen} seen in 7 days)"
         )
     return "no cycle seen"
 
