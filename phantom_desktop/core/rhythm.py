@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import enum
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from itertools import pairwise
@@ -150,6 +151,11 @@ class RhythmTracker:
         self._first = self._last
         self._burst_pauses, self._burst_highs, self._rest_s = [], 0, None
         self.rhythm = NO_RHYTHM
+
+    def learn(self, readings: Iterable[tuple[datetime, float]]) -> None:
+        """Take a port's past readings (oldest first), e.g. from the store on start."""
+        for ts, power_w in readings:
+            self.feed(ts, power_w)
 
     def watched_s(self, now: datetime) -> float:
         """How long this port's readings have been learned from."""

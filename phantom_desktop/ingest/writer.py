@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from phantom_desktop.core.detection import PortDetector, Verdict
 from phantom_desktop.core.readings import ReadingValues
+from phantom_desktop.core.rhythm import PROGRAMME_WINDOW_S as LEARN_WINDOW_S
 from phantom_desktop.ingest.lookups import Credential, Lookups, PortRow, device_key
 from phantom_desktop.ingest.messages import (
     CREATED,
@@ -47,6 +48,7 @@ from phantom_desktop.store.models import (
     Port,
     PowerReading,
 )
+from phantom_desktop.store.rhythm_history import recent_power
 
 log = logging.getLogger(__name__)
 
@@ -308,11 +310,12 @@ class Writer:
                     self._open_events[port_id] = row[1]
                 else:
                     self._detectors[port_id] = PortDetector(rules)
+                self._detectors[port_id].rhythm.learn(recent_power(conn, port_id, LEARN_WINDOW_S))
         for port_id, port in ports.items():
             batch.touched_ports.add(port_id)
             detector = self._detectors[port_id]
             if detector.rules != port.rules:
-                detector.rules = port.rules
+                detector.set_rules(port.rules)
             if port.status == PORT_OFF:  # cut elsewhere (another machine, the command line)
                 self._end_episode(conn, port_id, detector.port_turned_off(now))
 
@@ -407,7 +410,7 @@ class Writer:
             action = "port turned off"
         message = (
             f"Phantom power on {port.name}: {detected.power_w:.1f} W standby "
-            f"(threshold {port.threshold_w:g} W) — {action}"
+            f"(threshold {port.threshold_w:g} W) — {action}. Why: {detected.reason}"
         )
         notification_id = conn.execute(
             insert(Notification).values(
@@ -458,7 +461,7 @@ class Writer:
             command.done.set_exception(LookupError(f"port {command.port_id} not found"))
             return
         if command.rules_changed:
-            self._detectors[port.id].rules = port.rules
+            self._detectors[port.id].set_rules(port.rules)
         if command.status is not None and command.status != port.status:
             conn.execute(update(Port).where(Port.id == port.id).values(status=command.status))
             port.status = command.status
