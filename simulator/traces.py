@@ -46,12 +46,17 @@ def labelled_trace(
     speed: float = 1.0,
     gaps: Gaps | None = None,
     mains_v: float = 230.0,
+    key: str | None = None,
 ) -> Iterator[LabelledReading]:
-    """`count` reading times from `start`, one every `interval_s`; silent ones are skipped."""
-    rng = random.Random(f"{seed}:{profile}")
+    """`count` reading times from `start`, one every `interval_s`; silent ones are skipped.
+
+    The appliance is the one `SimulatedDevice` makes from the same `seed` when `key` is its
+    port id (default key: the profile name).
+    """
+    rng = random.Random(f"{seed}:{key or profile}")
     appliance = Appliance(PROFILES[profile], rng)
     meter = Meter(mains_v, rng)
-    silence = random.Random(f"{seed}:{profile}:gaps")
+    silence = random.Random(f"{seed}:{key or profile}:gaps")
     silent_until = -1.0
     for index in range(count):
         t = index * interval_s

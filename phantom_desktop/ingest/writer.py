@@ -48,7 +48,7 @@ from phantom_desktop.store.models import (
     Port,
     PowerReading,
 )
-from phantom_desktop.store.rhythm_history import recent_power
+from phantom_desktop.store.port_rhythm import recent_power
 
 log = logging.getLogger(__name__)
 
