@@ -30,7 +30,7 @@ import tempfile
 import time
 from concurrent.futures import Future
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select, update
@@ -43,7 +43,7 @@ from phantom_desktop.store.database import open_store, session_factory, sqlite_u
 from phantom_desktop.store.models import PhantomEvent, Port
 from simulator.traces import Gaps, LabelledReading, labelled_trace
 
-START = datetime(2026, 1, 5, tzinfo=timezone.utc)
+START = datetime(2026, 1, 5, tzinfo=UTC)
 WEEK_S = 7 * 24 * 3600.0
 LEARN_CHUNK = 500
 EVAL_CHUNK = 30

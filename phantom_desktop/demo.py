@@ -10,8 +10,8 @@ import asyncio
 import io
 import logging
 import threading
-from datetime import datetime, timezone
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from phantom_desktop.demo_past import seed_demo_past
@@ -58,7 +58,7 @@ def create_demo_database(data_dir: Path) -> DemoSetup:
                 )
                 ports.append((port.id, profile, name))
         with engine.begin() as conn:
-            now = datetime.now(timezone.utc)
+            now = datetime.now(UTC)
             seed_demo_past(conn, ports, DEMO_SEED, now, DEMO_INTERVAL_S, DEMO_SPEED)
     finally:
         engine.dispose()

@@ -40,7 +40,9 @@ def seed_demo_past(
             "source": "demo",
         }
         for port_id, profile, label in ports
-        for reading in labelled_trace(profile, seed, start, interval_s, count, speed=speed, key=label)
+        for reading in labelled_trace(
+            profile, seed, start, interval_s, count, speed=speed, key=label
+        )
     ]
     insert_readings_with_rollups(conn, rows)
     return len(rows)

@@ -40,7 +40,8 @@ class SimulatedDevice:
     """Produces one reading per step; reports 0 W while the app keeps its port off.
 
     With a `seed`, the same spec (its label, or else its port id) always produces the same
-    readings (given the same answers from the app). Each reading advances the appliance by `step_s` simulated seconds.
+    readings (given the same answers from the app). Each reading advances the appliance by
+    `step_s` simulated seconds.
     """
 
     def __init__(

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from phantom_desktop.core.detection import PortDetector, PortRules, Verdict
 from phantom_desktop.core.rhythm import MIN_CYCLES, Pattern, RhythmOverride, duration_text
 
-T0 = datetime(2026, 3, 2, 0, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 2, 0, 0, tzinfo=UTC)
 STEP_S = 10.0
 MIN_S = 60.0
 

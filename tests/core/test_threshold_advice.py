@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from phantom_desktop.core.rhythm import NO_RHYTHM, Pattern, Rhythm
 from phantom_desktop.core.threshold import suggest_threshold
 from phantom_desktop.core.threshold_advice import advise_threshold
 
 FRIDGE = [1.5] * 300 + [95.0] * 120
-SINCE = datetime(2026, 3, 1, 14, 10, tzinfo=timezone.utc)
+SINCE = datetime(2026, 3, 1, 14, 10, tzinfo=UTC)
 
 
 def test_a_fridge_is_told_that_its_low_phases_are_rests_and_what_its_floor_is():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -16,7 +16,7 @@ from phantom_desktop.store.database import open_store, session_factory
 from phantom_desktop.store.models import Notification, PhantomEvent, Port
 
 STEP_S = 20.0
-START = datetime.now(timezone.utc) - timedelta(days=2)
+START = datetime.now(UTC) - timedelta(days=2)
 
 
 class Sink:

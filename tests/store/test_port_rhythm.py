@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -11,7 +11,7 @@ from phantom_desktop.store.database import open_store, session_factory
 from phantom_desktop.store.models import Port, PowerReading
 from phantom_desktop.store.port_rhythm import recent_power, save_rhythm, set_rhythm_override
 
-T0 = datetime(2026, 3, 1, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 1, tzinfo=UTC)
 
 
 @pytest.fixture
