@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Connection
 
 from phantom_desktop.core.detection import PortDetector
 from phantom_desktop.core.rhythm import Pattern, Rhythm
+from phantom_desktop.ingest.messages import PortRhythm
 from phantom_desktop.store.port_rhythm import save_rhythm
-
-
-@dataclass(frozen=True, slots=True)
-class PortRhythm:
-    """What was recognised on a port ("cycling, ~40 min rhythm"; None: nothing) and since when."""
-
-    port_id: str
-    seen: str | None
-    since: datetime | None
 
 
 class RhythmBoard:

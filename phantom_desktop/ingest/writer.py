@@ -36,11 +36,13 @@ from phantom_desktop.ingest.messages import (
     Outcome,
     PhantomAlert,
     PortCommand,
+    PortNote,
     PortStatusChange,
     ReplySink,
     StoredReading,
     Submission,
 )
+from phantom_desktop.ingest.rhythm_board import RhythmBoard
 from phantom_desktop.store import ingest_queries as sql
 from phantom_desktop.store.lookups import CachedPort, Credential, Lookups, device_key
 from phantom_desktop.store.port_rhythm import recent_power
@@ -77,6 +79,7 @@ class Writer:
         self._thread: threading.Thread | None = None
         self._accepting = False
         self._detectors: dict[str, PortDetector] = {}
+        self._rhythms = RhythmBoard()
         self._open_events: dict[str, int] = {}
         self._token_touched: dict[int, float] = {}
         self._lookups = Lookups()
@@ -203,6 +206,7 @@ class Writer:
             for port_id in batch.touched_ports:  # rebuilt from the database on next use
                 self._detectors.pop(port_id, None)
                 self._open_events.pop(port_id, None)
+            self._rhythms.forget(batch.touched_ports)
             self._fail(items, exc)
             return
         self._deliver(batch)
@@ -285,6 +289,7 @@ class Writer:
             self._collect_stored(batch, sql.insert_readings(conn, batch.rows))
         used = {credentials[s.token_hash] for s in submissions if s.token_hash in credentials}
         self._touch_tokens(conn, used, now)
+        batch.live.rhythms.extend(self._rhythms.publish(conn, self._detectors, batch.touched_ports))
 
     def _sync_detectors(
         self, conn: Connection, ports: dict[str, CachedPort], now: datetime, batch: _Batch
@@ -376,6 +381,8 @@ class Writer:
             self._open_event(conn, port, verdict, batch)
         elif verdict.ended is not None:
             self._end_episode(conn, port.id, verdict.ended)
+        if verdict.held is not None:
+            batch.live.notes.append(PortNote(port.id, values.timestamp, verdict.held))
         return verdict
 
     def _open_event(

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from phantom_desktop.core.readings import ReadingValues
-from phantom_desktop.ingest.messages import Outcome, Submission
+from phantom_desktop.ingest.messages import CommittedBatch, Outcome, Submission
 from phantom_desktop.ingest.writer import Writer
 from phantom_desktop.store import repository
 from phantom_desktop.store.database import open_store, session_factory
@@ -29,8 +29,9 @@ class Sink:
         self.done.set()
 
 
-def replay(engine, device_id: str, port_id: str, segments, start: datetime) -> datetime:
-    """Readings of (minutes, watts) segments from `start` through a writer of their own."""
+def replay(engine, device_id: str, port_id: str, segments, start: datetime, live=None) -> datetime:
+    """Readings of (minutes, watts) segments from `start` through a writer of their own;
+    its committed batches go to `live` (a list) if given."""
     values, t = [], start
     for minutes, watts in segments:
         end = t + timedelta(minutes=minutes)
@@ -38,6 +39,8 @@ def replay(engine, device_id: str, port_id: str, segments, start: datetime) -> d
             values.append(ReadingValues(port_id, 230.0, watts / 230.0, watts, t))
             t += timedelta(seconds=STEP_S)
     writer = Writer(engine)
+    if live is not None:
+        writer.add_listener(live.append)
     writer.start()
     try:
         sink = Sink()
@@ -81,10 +84,21 @@ def test_a_restarted_writer_remembers_the_fridge_rhythm_and_never_cuts_it(fridge
     t = replay(engine, device_id, port_id, FRIDGE_DAY, START)  # the past, auto-cut off
     with engine.begin() as conn:
         conn.execute(Port.__table__.update().values(auto_cut=True))
-    later = replay(engine, device_id, port_id, FRIDGE_DAY[:8], t)  # a fresh writer
+    live: list[CommittedBatch] = []
+    later = replay(engine, device_id, port_id, FRIDGE_DAY[:8], t, live)  # a fresh writer
     assert events(engine, port_id, t) == []
     with engine.connect() as conn:
-        assert conn.scalar(select(Port.status).where(Port.id == port_id)) == "active"
+        status, seen, since = conn.execute(
+            select(Port.status, Port.rhythm_seen, Port.rhythm_since).where(Port.id == port_id)
+        ).one()
+    assert status == "active"
+    assert seen is not None and seen.startswith("cycling, ~4") and seen.endswith("min rhythm")
+    assert START < since < t  # recognised in the stored past, before this writer started
+    [rhythm] = [r for batch in live for r in batch.rhythms]
+    assert (rhythm.port_id, rhythm.seen, rhythm.since) == (port_id, seen, since)
+    notes = [n for batch in live for n in batch.notes]
+    assert len(notes) == 4  # once per rest: the four rests of these eight phases
+    assert notes[0].text.startswith("low for 60 s, but this port has cycled every ~4")
     # Unplugged from the fridge, a TV left on standby: cut after the rhythm's hold.
     replay(engine, device_id, port_id, [(12, 95.0), (120, 1.6)], later)
     [(action, message)] = events(engine, port_id, later)
