@@ -7,7 +7,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, select, update
 from sqlalchemy.orm import Session
 
-from phantom_desktop.core.rhythm import RhythmOverride
+from phantom_desktop.core.detection import HYSTERESIS
+from phantom_desktop.core.rhythm import PROGRAMME_WINDOW_S, Rhythm, RhythmOverride, RhythmTracker
+from phantom_desktop.core.threshold import ThresholdSuggestion
+from phantom_desktop.core.threshold_advice import advise_threshold
 from phantom_desktop.store.models import Port, PowerReading
 from phantom_desktop.store.repository import InvalidInput, get_port
 
@@ -50,3 +53,18 @@ def set_rhythm_override(
     port.rhythm_override = RhythmOverride(override)
     session.flush()
     return port
+
+
+def recognised_rhythm(conn: Connection, port: Port) -> Rhythm:
+    """The rhythm of the port's stored readings, judged on its current threshold."""
+    tracker = RhythmTracker(port.threshold_w, port.threshold_w * (1.0 + HYSTERESIS))
+    tracker.learn(recent_power(conn, port.id, PROGRAMME_WINDOW_S))
+    return tracker.rhythm
+
+
+def with_advice(
+    session: Session, port: Port, suggestion: ThresholdSuggestion
+) -> ThresholdSuggestion:
+    """Complete a threshold suggestion with the port's rhythm."""
+    rhythm = recognised_rhythm(session.connection(), port)
+    return advise_threshold(suggestion, rhythm, None)

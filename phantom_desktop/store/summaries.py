@@ -16,6 +16,7 @@ from sqlalchemy.sql.selectable import Exists, ScalarSelect
 
 from phantom_desktop.core.enums import PortStatus, TokenState
 from phantom_desktop.core.threshold import ThresholdSuggestion, suggest_threshold
+from phantom_desktop.store import port_rhythm
 from phantom_desktop.store.models import (
     Device,
     DeviceToken,
@@ -253,13 +254,15 @@ def recent_powers(
 def suggest_port_threshold(
     session: Session, user_id: str, port_id: str, hours: float = 48.0
 ) -> ThresholdSuggestion:
-    """ "Suggest threshold" for a port: its recent readings judged by `core.threshold`."""
+    """ "Suggest threshold" for a port: its recent readings judged by `core.threshold`, with
+    its rhythm and always-on floor (`port_rhythm.with_advice`)."""
     port = get_port(session, user_id, port_id)
     powers, latest = recent_powers(session, user_id, port_id, hours)
     window = f"the {hours:g} h up to its latest reading" if latest else f"the last {hours:g} h"
     if latest is not None:
         window += f" ({latest:%Y-%m-%d %H:%M} UTC)"
-    return suggest_threshold(powers, window, current_threshold_w=port.threshold_w)
+    suggestion = suggest_threshold(powers, window, current_threshold_w=port.threshold_w)
+    return port_rhythm.with_advice(session, port, suggestion)
 
 
 @dataclass(frozen=True, slots=True)
