@@ -60,6 +60,9 @@ class PortSummary:
     latest_power_w: float | None
     last_reading_at: datetime | None
     in_phantom: bool  # a phantom event is open (standby going on now)
+    rhythm_override: str = "auto"  # the owner's word (core.rhythm.RhythmOverride)
+    rhythm_seen: str | None = None  # what the writer recognised, e.g. "cycling, ~40 min rhythm"
+    rhythm_since: datetime | None = None
 
 
 def _latest_reading_id(port_id_column: InstrumentedAttribute[str]) -> ScalarSelect[int]:
@@ -108,6 +111,9 @@ def port_summaries(
             latest.power,
             latest.timestamp,
             _open_event_exists(Port.id),
+            Port.rhythm_override,
+            Port.rhythm_seen,
+            Port.rhythm_since,
         )
         .join(newest, newest.c.port_id == Port.id)
         .outerjoin(Device, Device.id == Port.device_id)
@@ -127,6 +133,9 @@ def port_summaries(
             power,
             timestamp,
             bool(in_phantom),
+            rhythm_override,
+            rhythm_seen,
+            rhythm_since,
         )
         for (
             port_id,
@@ -140,6 +149,9 @@ def port_summaries(
             power,
             timestamp,
             in_phantom,
+            rhythm_override,
+            rhythm_seen,
+            rhythm_since,
         ) in session.execute(query)
     ]
 
