@@ -95,6 +95,20 @@ class EmulatedPlug:
         self.client.disconnect()
         self.client.loop_stop()
 
+    def clear_retained(self) -> None:
+        """Remove what this plug left retained on the broker (birth, will, announcement)."""
+        client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)
+        client.connect(self._host, self._port)
+        client.loop_start()
+        retained = [self.wire.will(), self.wire.announce(self.name)]
+        if self.spec.kind == "z2m":
+            retained.append(Message(self._bridge_topic, "", retain=True))
+        for message in retained:
+            if message is not None and message.retain:
+                client.publish(message.topic, b"", qos=1, retain=True).wait_for_publish(5)
+        client.disconnect()
+        client.loop_stop()
+
     # -- MQTT --------------------------------------------------------------------------------
     def _on_connect(self, client, _userdata, _flags, reason_code, _properties) -> None:
         if reason_code.is_failure:
