@@ -11,6 +11,8 @@ import paho.mqtt.client as mqtt
 import pytest
 from conftest import stored, wait_until
 
+from phantom_desktop.ingest.mqtt.client import RECEIVE_MAXIMUM
+
 pytestmark = pytest.mark.mqtt
 
 
@@ -92,7 +94,6 @@ def test_messages_in_flight_when_the_app_dies_arrive_after_restart(
         publisher.publish(range(1, 1001))
         wait_until(lambda: len(powers(services, port)) >= 100, 20, "the first readings")
         crash(first)
-        acknowledged = first._acks.sent
         publisher.publish(range(1001, 2001))  # queued by the broker while the app is down
         second = mqtt_source(private_broker.url, [plug], client_id=client_id)
         wait_until(lambda: set(powers(services, port)) >= set(map(float, range(1, 2001))), 60)
@@ -100,7 +101,8 @@ def test_messages_in_flight_when_the_app_dies_arrive_after_restart(
         publisher.close()
     stored_powers = powers(services, port)
     assert set(stored_powers) == {float(i) for i in range(1, 2001)}
-    # At least once: only readings committed but not acknowledged when the app died come again.
+    # At least once: readings committed whose acknowledgement had not reached the broker come
+    # again; there are never more of them than the broker lets us hold unacknowledged.
     repeated = len(stored_powers) - 2000
-    assert repeated <= first.status.counts["readings"] - acknowledged
+    assert 0 <= repeated <= RECEIVE_MAXIMUM
     assert second.status.counts["readings"] >= 1000
