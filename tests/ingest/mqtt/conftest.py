@@ -6,6 +6,7 @@ Without a broker the tests skip with the reason; with PHANTOM_REQUIRE_MQTT=1 (CI
 
 from __future__ import annotations
 
+import getpass
 import os
 import shutil
 import socket
@@ -78,6 +79,7 @@ class PrivateBroker:
         config.write_text(
             f"listener {self.port} 127.0.0.1\nallow_anonymous true\npersistence true\n"
             f"persistence_location {self.directory}/\nmax_queued_messages 0\n"
+            f"user {getpass.getuser()}\n"  # as root, Mosquitto would drop to a user who cannot save
             "max_inflight_messages 0\n"
         )
         log = (self.directory / "mosquitto.log").open("ab")
