@@ -57,6 +57,9 @@ class MqttStats:
         self._reason = ""
         self._counts = dict.fromkeys(COUNTERS, 0)
         self._plugs = {p.name: p for p in plugs}
+        self._online: dict[str, bool | None] = {p.name: p.online for p in plugs}
+        self._relays: dict[str, dict[int, bool]] = {p.name: dict(p.relays) for p in plugs}
+        self._seen: dict[str, float | None] = dict.fromkeys(self._plugs)
 
     def count(self, counter: str, n: int = 1) -> None:
         with self._lock:
@@ -78,22 +81,22 @@ class MqttStats:
     ) -> None:
         """Record a message from `plug`, with its availability or relay state if it said so."""
         with self._lock:
-            old = self._plugs[plug]
-            relays = dict(old.relays)
+            self._seen[plug] = time.time()
+            if online is not None:
+                self._online[plug] = online
             if relay is not None:
-                relays[relay[0]] = relay[1]
-            self._plugs[plug] = PlugState(
-                old.name,
-                old.kind,
-                old.topic,
-                old.online if online is None else online,
-                relays,
-                time.time(),
-            )
+                self._relays[plug][relay[0]] = relay[1]
 
     def plug(self, name: str) -> PlugState:
         with self._lock:
-            return self._plugs[name]
+            return self._plug(name)
+
+    def _plug(self, name: str) -> PlugState:
+        old = self._plugs[name]
+        relays = dict(self._relays[name])
+        return PlugState(
+            old.name, old.kind, old.topic, self._online[name], relays, self._seen[name]
+        )
 
     def snapshot(self, switches: dict[str, SwitchRequest]) -> MqttStatus:
         with self._lock:
@@ -103,6 +106,6 @@ class MqttStats:
                 self._state,
                 self._reason,
                 dict(self._counts),
-                dict(self._plugs),
+                {name: self._plug(name) for name in self._plugs},
                 switches,
             )
