@@ -74,7 +74,8 @@ class Wire:
                 return {}, None
             channel = int(params.get("id", 0))
             src = data.get("src") or "unknown"
-            reply = {"id": data.get("id"), "src": self.topic, "dst": src, "result": {}}
+            reply: dict[str, object] = {"id": data.get("id"), "src": self.topic, "dst": src}
+            reply["result"] = {}
             return {channel: params["on"]} if channel in self.channels else {}, Message(
                 f"{src}/rpc", json.dumps(reply)
             )
@@ -90,13 +91,13 @@ class Wire:
     def readings(self, readings: list[ChannelReading], now: datetime) -> list[Message]:
         if self.kind == "tasmota":
             many = len(readings) > 1
-            energy = {
+            energy: dict[str, object] = {
                 "Power": [r.power for r in readings] if many else readings[0].power,
                 "Voltage": readings[0].voltage,
                 "Current": [r.current for r in readings] if many else readings[0].current,
             }
-            body = {"Time": now.strftime("%Y-%m-%dT%H:%M:%S"), "ENERGY": energy}
-            return [Message(f"tele/{self.topic}/SENSOR", json.dumps(body))]
+            sensor = {"Time": now.strftime("%Y-%m-%dT%H:%M:%S"), "ENERGY": energy}
+            return [Message(f"tele/{self.topic}/SENSOR", json.dumps(sensor))]
         if self.kind == "shelly":
             return [self._shelly_status(r) for r in readings]
         body: dict[str, object] = {"linkquality": 120}
@@ -173,10 +174,10 @@ class Wire:
             return Message("shellies/announce", json.dumps(body))
         return None
 
-    def z2m_device(self) -> dict:
+    def z2m_device(self) -> dict[str, object]:
         """This plug as an entry of zigbee2mqtt's `bridge/devices` list."""
         name = self.topic.split("/", 1)[1]
-        exposes: list[dict] = []
+        exposes: list[dict[str, object]] = []
         for channel in self.channels:
             suffix = "" if channel == 1 else f"_l{channel}"
             exposes.append(

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import paho.mqtt.client as mqtt
+from paho.mqtt.properties import Properties
+from paho.mqtt.reasoncodes import ReasonCode
 
 from simulator.meter import Meter
 from simulator.mqtt_plug.payloads import ChannelReading, Message, Wire
@@ -110,7 +112,14 @@ class EmulatedPlug:
         client.loop_stop()
 
     # -- MQTT --------------------------------------------------------------------------------
-    def _on_connect(self, client, _userdata, _flags, reason_code, _properties) -> None:
+    def _on_connect(
+        self,
+        client: mqtt.Client,
+        _userdata: object,
+        _flags: mqtt.ConnectFlags,
+        reason_code: ReasonCode,
+        _properties: Properties | None,
+    ) -> None:
         if reason_code.is_failure:
             return
         client.subscribe(self.wire.command_filter, qos=1)
@@ -127,18 +136,21 @@ class EmulatedPlug:
     def _bridge_topic(self) -> str:
         return f"{self.spec.topic.split('/', 1)[0]}/bridge/devices"
 
-    def _on_message(self, _client, _userdata, message: mqtt.MQTTMessage) -> None:
+    def _on_message(
+        self, _client: mqtt.Client, _userdata: object, message: mqtt.MQTTMessage
+    ) -> None:
+        payload = bytes(message.payload)
         if message.topic == "shellies/command":
             announce = self.wire.announce(self.name)
             if message.payload == b"announce" and announce is not None and not announce.retain:
                 self._publish(announce)
             return
         if message.topic == self._bridge_topic:
-            self._join_bridge(message.payload)
+            self._join_bridge(payload)
             return
         if not self.spec.obey:
             return
-        changes, reply = self.wire.command(message.topic, message.payload)
+        changes, reply = self.wire.command(message.topic, payload)
         for channel, on in changes.items():
             with self._lock:
                 self.relays[channel] = not self.relays[channel] if on is None else on

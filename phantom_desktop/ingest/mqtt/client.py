@@ -38,7 +38,7 @@ def make_client(
 
 def connect_properties(persistent: bool) -> Properties:
     """CONNECT properties: a long-lived session when `persistent`, and a large receive window."""
-    properties = Properties(PacketTypes.CONNECT)
+    properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
     properties.ReceiveMaximum = RECEIVE_MAXIMUM
     if persistent:
         properties.SessionExpiryInterval = SESSION_EXPIRY_S

@@ -98,7 +98,7 @@ class PlugConfig:
     def port_ids(self) -> frozenset[str]:
         return frozenset(self.channels.values())
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {
             "name": self.name,
             "kind": self.kind,
@@ -140,7 +140,7 @@ class PlugConfig:
         return cls(name, kind, topic, device_id, channels)
 
 
-def _text(data: dict, key: str, where: str) -> str:
+def _text(data: dict[str, object], key: str, where: str) -> str:
     value = data.get(key)
     if not isinstance(value, str) or not value.strip():
         raise MqttConfigError(f"{where}: {key} must be a non-empty text")
@@ -168,7 +168,9 @@ def plugs_from_settings(raw: object) -> list[PlugConfig]:
     if not isinstance(raw, list):
         raise MqttConfigError("plugs: expected a list")
     plugs = [PlugConfig.from_dict(item, f"plugs[{i}]") for i, item in enumerate(raw)]
-    seen_names, seen_topics, seen_ports = set(), set(), set()
+    seen_names: set[str] = set()
+    seen_topics: set[tuple[str, str]] = set()
+    seen_ports: set[str] = set()
     for plug in plugs:
         if plug.name in seen_names:
             raise MqttConfigError(f"plug {plug.name!r} is configured twice")

@@ -11,6 +11,10 @@ import threading
 import uuid
 from dataclasses import replace
 
+import paho.mqtt.client as mqtt
+from paho.mqtt.properties import Properties
+from paho.mqtt.reasoncodes import ReasonCode
+
 from phantom_desktop.ingest.mqtt.client import connect_async, make_client, reason_text
 from phantom_desktop.ingest.mqtt.config import BrokerConfig
 from phantom_desktop.ingest.mqtt.events import FoundPlug
@@ -61,7 +65,13 @@ def discover(broker: BrokerConfig, seconds: float = DEFAULT_SECONDS) -> list[Fou
     failure: list[str] = []
     client = make_client(broker, client_id=f"phantom-discover-{uuid.uuid4().hex[:12]}")
 
-    def on_connect(client, _userdata, _flags, reason_code, _properties) -> None:
+    def on_connect(
+        client: mqtt.Client,
+        _userdata: object,
+        _flags: mqtt.ConnectFlags,
+        reason_code: ReasonCode,
+        _properties: Properties | None,
+    ) -> None:
         if reason_code.is_failure:
             failure.append(f"the broker refused us: {reason_text(reason_code)}")
         else:
@@ -69,13 +79,17 @@ def discover(broker: BrokerConfig, seconds: float = DEFAULT_SECONDS) -> list[Fou
             client.publish(ANNOUNCE_REQUEST.topic, ANNOUNCE_REQUEST.payload, ANNOUNCE_REQUEST.qos)
         connected.set()
 
-    def on_connect_fail(_client, _userdata) -> None:
+    def on_connect_fail(_client: mqtt.Client, _userdata: object) -> None:
         failure.append(f"cannot reach the broker at {broker.host}:{broker.port}")
         connected.set()
 
     client.on_connect = on_connect
     client.on_connect_fail = on_connect_fail
-    client.on_message = lambda _c, _u, message: sightings.hear(message.topic, message.payload)
+
+    def on_message(_client: mqtt.Client, _userdata: object, message: mqtt.MQTTMessage) -> None:
+        sightings.hear(message.topic, bytes(message.payload))
+
+    client.on_message = on_message
     connect_async(client, broker, persistent=False)
     client.loop_start()
     try:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
+from typing import Any
+
+JsonObject = dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +70,7 @@ class FoundPlug:
         )
 
 
-def json_object(payload: bytes) -> dict | None:
+def json_object(payload: bytes) -> JsonObject | None:
     """The payload as a JSON object, or None when it is not one."""
     try:
         value = json.loads(payload)

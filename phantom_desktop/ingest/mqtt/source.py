@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import paho.mqtt.client as mqtt
+from paho.mqtt.properties import Properties
+from paho.mqtt.reasoncodes import ReasonCode
 
 from phantom_desktop.core.readings import ReadingValues
 from phantom_desktop.ingest.messages import (
@@ -31,10 +33,10 @@ from phantom_desktop.ingest.mqtt.acks import AckEntry, AckQueue
 from phantom_desktop.ingest.mqtt.client import connect_async, make_client, reason_text
 from phantom_desktop.ingest.mqtt.config import BrokerConfig, PlugConfig
 from phantom_desktop.ingest.mqtt.cuts import SwitchTracker
-from phantom_desktop.ingest.mqtt.events import Availability, RelayState, Sample
+from phantom_desktop.ingest.mqtt.events import Availability, Event, RelayState, Sample
 from phantom_desktop.ingest.mqtt.families import FAMILIES
 from phantom_desktop.ingest.mqtt.router import Router
-from phantom_desktop.ingest.mqtt.status import MqttStats, MqttStatus, PlugState
+from phantom_desktop.ingest.mqtt.status import MqttStats, MqttStatus, PlugState, State
 from phantom_desktop.ingest.serial.status import LogThrottle
 from phantom_desktop.ingest.writer import Writer
 
@@ -171,7 +173,14 @@ class MqttSource:
         self._stats.set_state("stopped")
 
     # -- paho callbacks (the client's loop thread) ---------------------------------------------
-    def _on_connect(self, client, _userdata, flags, reason_code, _properties) -> None:
+    def _on_connect(
+        self,
+        client: mqtt.Client,
+        _userdata: object,
+        flags: mqtt.ConnectFlags,
+        reason_code: ReasonCode,
+        _properties: Properties | None,
+    ) -> None:
         if reason_code.is_failure:
             reason = reason_text(reason_code)
             self._stats.set_state("error", f"the broker refused us: {reason}")
@@ -184,7 +193,14 @@ class MqttSource:
         if topics:
             client.subscribe([(topic, 1) for topic in topics])
 
-    def _on_disconnect(self, _client, _userdata, _flags, reason_code, _properties) -> None:
+    def _on_disconnect(
+        self,
+        _client: mqtt.Client,
+        _userdata: object,
+        _flags: mqtt.DisconnectFlags,
+        reason_code: ReasonCode,
+        _properties: Properties | None,
+    ) -> None:
         if self._stop.is_set() or self._draining:
             return
         self._stats.count("reconnects")
@@ -192,23 +208,26 @@ class MqttSource:
         self._stats.set_state("reconnecting", f"connection lost: {reason}")
         self._throttle.warning("lost", "%s: connection lost (%s); reconnecting", self.name, reason)
 
-    def _on_connect_fail(self, _client, _userdata) -> None:
-        state = "reconnecting" if self._stats.get("reconnects") else "connecting"
+    def _on_connect_fail(self, _client: mqtt.Client, _userdata: object) -> None:
+        state: State = "reconnecting" if self._stats.get("reconnects") else "connecting"
         self._stats.set_state(state, f"cannot reach {self.broker.host}:{self.broker.port}")
         self._throttle.warning("fail", "%s: cannot reach the broker", self.name)
 
-    def _on_message(self, _client, _userdata, message: mqtt.MQTTMessage) -> None:
+    def _on_message(
+        self, _client: mqtt.Client, _userdata: object, message: mqtt.MQTTMessage
+    ) -> None:
         if self._draining:
             return  # not acknowledged: the broker delivers it again next session
         entry = self._acks.add(message.mid, message.qos)
-        routed = self._router.route(message.topic, message.payload)
+        payload = bytes(message.payload)
+        routed = self._router.route(message.topic, payload)
         if routed is None:
             self._acks.done(entry)
             return
         plug, events = routed
         self._stats.count("messages")
         readings = self._readings(plug, events, message.retain)
-        key = (message.topic, message.payload)
+        key = (message.topic, payload)
         if not readings:
             self._acks.done(entry)
         elif message.dup and self._was_committed(key):
@@ -221,7 +240,9 @@ class MqttSource:
             )
             self._submit(tag.submission)
 
-    def _readings(self, plug: PlugConfig, events, retained: bool) -> list[ReadingValues]:
+    def _readings(
+        self, plug: PlugConfig, events: list[Event], retained: bool
+    ) -> list[ReadingValues]:
         now = datetime.now(timezone.utc)
         readings = []
         for event in events:

@@ -12,6 +12,7 @@ from phantom_desktop.ingest.mqtt.events import (
     Availability,
     Event,
     FoundPlug,
+    JsonObject,
     Outgoing,
     RelayState,
     Sample,
@@ -41,7 +42,7 @@ class Tasmota:
     def parse(self, topic: str, mqtt_topic: str, payload: bytes) -> list[Event]:
         prefix, _, leaf = mqtt_topic.split("/")
         if prefix == "tele" and leaf == "SENSOR":
-            return _sensor(payload)
+            return list(_sensor(payload))
         if prefix == "tele" and leaf == "LWT":
             return [Availability(payload.strip().lower() == b"online")]
         if (prefix == "tele" and leaf == "STATE") or (prefix == "stat" and leaf == "RESULT"):
@@ -66,7 +67,7 @@ class Tasmota:
             data = json_object(payload)
             if not data or not isinstance(data.get("t"), str):
                 return []
-            relays = data.get("rl") if isinstance(data.get("rl"), list) else []
+            relays: list[object] = data["rl"] if isinstance(data.get("rl"), list) else []
             channels = tuple(i + 1 for i, kind in enumerate(relays) if kind) or (1,)
             names = data.get("fn") if isinstance(data.get("fn"), list) else []
             name = data.get("dn") or (names[0] if names and names[0] else data["t"])
@@ -84,15 +85,14 @@ class Tasmota:
         return []
 
 
-def _sensor(payload: bytes) -> list[Event]:
+def _sensor(payload: bytes) -> list[Sample]:
     data = json_object(payload)
     energy = data.get("ENERGY") if data else None
     if not isinstance(energy, dict):
         return []
-    powers = energy.get("Power")
-    if not isinstance(powers, list):
-        powers = [powers]
-    samples: list[Event] = []
+    raw_powers: object = energy.get("Power")
+    powers: list[object] = raw_powers if isinstance(raw_powers, list) else [raw_powers]
+    samples: list[Sample] = []
     for index, raw in enumerate(powers):
         power = number(raw)
         if power is None:
@@ -115,7 +115,7 @@ def _channel_value(value: object, index: int) -> float:
     return number(value) or 0.0
 
 
-def _relays(data: dict) -> list[Event]:
+def _relays(data: JsonObject) -> list[Event]:
     events: list[Event] = []
     for key, value in data.items():
         match = _POWER_KEY.fullmatch(key)

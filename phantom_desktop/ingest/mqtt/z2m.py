@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 from phantom_desktop.ingest.mqtt.events import (
     Availability,
     Event,
     FoundPlug,
+    JsonObject,
     Outgoing,
     RelayState,
     Sample,
@@ -75,7 +77,7 @@ class Zigbee2Mqtt:
         return found
 
 
-def _events(data: dict) -> list[Event]:
+def _events(data: JsonObject) -> list[Event]:
     values: dict[int, dict[str, object]] = {}
     for key, value in data.items():
         match = _ENDPOINT_KEY.fullmatch(key)
@@ -93,7 +95,7 @@ def _events(data: dict) -> list[Event]:
     return events
 
 
-def _plug_of(base: str, device: dict) -> FoundPlug | None:
+def _plug_of(base: str, device: JsonObject) -> FoundPlug | None:
     """A metered switch among zigbee2mqtt's devices: it exposes `power` and a switch `state`."""
     definition = device.get("definition") or {}
     name = device.get("friendly_name")
@@ -113,7 +115,7 @@ def _plug_of(base: str, device: dict) -> FoundPlug | None:
     return FoundPlug("z2m", f"{base}/{name}", name, tuple(channels), model)
 
 
-def _properties(exposes: list) -> list[str]:
+def _properties(exposes: list[Any]) -> list[str]:
     found: list[str] = []
     for expose in exposes:
         if not isinstance(expose, dict):

@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from mqtt_helpers import wait_until
 
 from phantom_desktop.app import Services, open_services
 from phantom_desktop.config import AppPaths, Settings
@@ -28,15 +29,6 @@ from phantom_desktop.ingest.mqtt.source import MqttSource
 from phantom_desktop.store.repository import create_device, create_port
 
 DEFAULT_URL = "mqtt://127.0.0.1:1883"
-
-
-def wait_until(predicate: Callable[[], object], timeout: float = 10.0, what: str = "") -> None:
-    """Poll `predicate` until it is true; fail with `what` after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what or predicate}")
-        time.sleep(0.02)
 
 
 def _unavailable(reason: str) -> None:
@@ -184,23 +176,6 @@ def _no_mqtt_threads_left() -> Iterator[None]:
             break
         time.sleep(0.02)
     assert not left, f"threads still running after the test: {left}"
-
-
-def stored(services: Services, port_id: str | None = None) -> list[tuple[str, float, str]]:
-    """(port id, power, status of the port now) of every stored reading, oldest first."""
-    from sqlalchemy import text
-
-    query = "SELECT r.port_id, r.power, r.source FROM power_readings r"
-    with services.engine.connect() as conn:
-        rows = conn.execute(text(f"{query} ORDER BY r.id")).all()
-    return [(p, w, s) for p, w, s in rows if port_id is None or p == port_id]
-
-
-def port_status(services: Services, port_id: str) -> str:
-    from sqlalchemy import text
-
-    with services.engine.connect() as conn:
-        return conn.execute(text("SELECT status FROM ports WHERE id = :p"), {"p": port_id}).scalar()
 
 
 @pytest.fixture

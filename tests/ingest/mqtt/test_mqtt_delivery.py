@@ -9,7 +9,7 @@ import uuid
 
 import paho.mqtt.client as mqtt
 import pytest
-from conftest import stored, wait_until
+from mqtt_helpers import stored, wait_until
 
 from phantom_desktop.ingest.mqtt.client import RECEIVE_MAXIMUM
 

@@ -4,7 +4,7 @@ them for real (the emulator's relay opens) and the plug's own report confirms th
 from __future__ import annotations
 
 import pytest
-from conftest import port_status, stored, wait_until
+from mqtt_helpers import port_status, stored, wait_until
 
 from phantom_desktop.ingest.messages import PortCommand
 
