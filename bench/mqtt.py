@@ -302,11 +302,9 @@ def warm_up(broker: Broker, plugs: int, watch: Watch) -> None:
         if time.monotonic() > deadline:
             raise SystemExit("serve did not store the warm-up readings within 60 s")
         for index in range(plugs):
-            subprocess.run(
-                ["mosquitto_pub", "-p", str(broker.port), "-q", "1"]
-                + ["-t", f"tele/bench{index}/SENSOR", "-m", sensor(0.0)],
-                check=True,
-            )
+            topic = f"tele/bench{index}/SENSOR"
+            command = ["mosquitto_pub", "-p", str(broker.port), "-q", "1", "-t", topic]
+            subprocess.run([*command, "-m", sensor(0.0)], check=True)
         wait_for(lambda: watch.count >= plugs, 3)
 
 
@@ -398,7 +396,8 @@ def run(kind: str, args: argparse.Namespace) -> bool:
         print(f"\n== {kind}: {args.plugs} plugs x {args.per_plug} readings, QoS 1")
         print(f"published          {published} readings in {published_s:.2f} s (mosquitto_pub)")
         print(
-            f"stored             {measured} in {elapsed:.2f} s = {measured / elapsed:,.0f} readings/s"
+            f"stored             {measured} in {elapsed:.2f} s "
+            f"= {measured / elapsed:,.0f} readings/s"
         )
         print(
             f"reading-to-commit  p50 {_pct(lat, 50):.0f} ms, p99 {_pct(lat, 99):.0f} ms "
