@@ -118,6 +118,19 @@ class MqttSource:
             port for port, (plug, _ch) in self._router.by_port.items() if plug.name in offline
         )
 
+    def port_labels(self) -> dict[str, str]:
+        """What the window shows in a port's status for its plug: "Offline", a cut waiting for
+        or lacking the plug's confirmation, "Off (confirmed)"; ports without news are absent."""
+        status = self.status
+        labels = {}
+        for port_id, (plug, _channel) in self._router.by_port.items():
+            request = status.switches.get(port_id)
+            if status.plugs[plug.name].online is False:
+                labels[port_id] = "Offline"
+            elif request is not None and not (request.on and request.state == "confirmed"):
+                labels[port_id] = request.label[0].upper() + request.label[1:]
+        return labels
+
     def switch(self, port_id: str, on: bool) -> bool:
         """Send the port's plug the command to close (`on`) or open its relay; False when no plug
         of this source feeds the port. The tracker then waits for the plug's confirmation."""

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import time
+import uuid
 from collections.abc import Callable
 
+import paho.mqtt.client as mqtt
 from sqlalchemy import text
 
 from phantom_desktop.app import Services
@@ -30,3 +33,32 @@ def stored(services: Services, port_id: str | None = None) -> list[tuple[str, fl
 def port_status(services: Services, port_id: str) -> str:
     with services.engine.connect() as conn:
         return conn.execute(text("SELECT status FROM ports WHERE id = :p"), {"p": port_id}).scalar()
+
+
+class Publisher:
+    """A Tasmota plug that numbers its readings: reading i reports i W."""
+
+    def __init__(self, url: str, topic: str) -> None:
+        host, port = url.removeprefix("mqtt://").split(":")
+        self.topic = topic
+        self.client = mqtt.Client(
+            mqtt.CallbackAPIVersion.VERSION2,
+            client_id=f"pub-{uuid.uuid4().hex[:8]}",
+            clean_session=False,
+        )
+        self.client.max_inflight_messages_set(200)
+        self.client.reconnect_delay_set(0.1, 0.5)
+        self.client.connect(host, int(port))
+        self.client.loop_start()
+
+    def publish(self, numbers: range) -> None:
+        infos = []
+        for i in numbers:
+            payload = json.dumps({"ENERGY": {"Power": float(i), "Voltage": 230, "Current": 0.1}})
+            infos.append(self.client.publish(f"tele/{self.topic}/SENSOR", payload, qos=1))
+        for info in infos:
+            info.wait_for_publish(30)
+
+    def close(self) -> None:
+        self.client.disconnect()
+        self.client.loop_stop()

@@ -3,46 +3,14 @@ in flight both end with every published reading in the database."""
 
 from __future__ import annotations
 
-import json
 import time
-import uuid
 
-import paho.mqtt.client as mqtt
 import pytest
-from mqtt_helpers import stored, wait_until
+from mqtt_helpers import Publisher, stored, wait_until
 
 from phantom_desktop.ingest.mqtt.client import RECEIVE_MAXIMUM
 
 pytestmark = pytest.mark.mqtt
-
-
-class Publisher:
-    """A Tasmota plug that numbers its readings: reading i reports i W."""
-
-    def __init__(self, url: str, topic: str) -> None:
-        host, port = url.removeprefix("mqtt://").split(":")
-        self.topic = topic
-        self.client = mqtt.Client(
-            mqtt.CallbackAPIVersion.VERSION2,
-            client_id=f"pub-{uuid.uuid4().hex[:8]}",
-            clean_session=False,
-        )
-        self.client.max_inflight_messages_set(200)
-        self.client.reconnect_delay_set(0.1, 0.5)
-        self.client.connect(host, int(port))
-        self.client.loop_start()
-
-    def publish(self, numbers: range) -> None:
-        infos = []
-        for i in numbers:
-            payload = json.dumps({"ENERGY": {"Power": float(i), "Voltage": 230, "Current": 0.1}})
-            infos.append(self.client.publish(f"tele/{self.topic}/SENSOR", payload, qos=1))
-        for info in infos:
-            info.wait_for_publish(30)
-
-    def close(self) -> None:
-        self.client.disconnect()
-        self.client.loop_stop()
 
 
 def powers(services, port: str) -> list[float]:
