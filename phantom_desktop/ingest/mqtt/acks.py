@@ -28,7 +28,8 @@ class AckQueue:
 
     def __init__(self, send: Callable[[int, int], object]) -> None:
         self._send = send
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the queue; held briefly
+        self._send_lock = threading.Lock()  # the order of sends; held while sending
         self._order: deque[AckEntry] = deque()
         self._generation = 0
         self.sent = 0
@@ -39,23 +40,30 @@ class AckQueue:
             self._order.clear()
 
     def add(self, mid: int, qos: int) -> AckEntry:
-        entry = AckEntry(mid, qos, self._generation)
-        if qos > 0:
-            with self._lock:
+        with self._lock:
+            entry = AckEntry(mid, qos, self._generation)
+            if qos > 0:
                 self._order.append(entry)
         return entry
 
     def done(self, entry: AckEntry) -> None:
-        if entry.qos == 0:
-            return
-        with self._lock:
-            entry.done = True
-            if entry.generation != self._generation:
-                return
-            while self._order and self._order[0].done:
-                head = self._order.popleft()
+        self.done_many([entry])
+
+    def done_many(self, entries: list[AckEntry]) -> None:
+        """Mark `entries` done and send every acknowledgement now due, in order. New messages
+        can be added meanwhile: only the sending waits for an earlier sender."""
+        with self._send_lock:
+            due = []
+            with self._lock:
+                for entry in entries:
+                    entry.done = True
+                while self._order and self._order[0].done:
+                    head = self._order.popleft()
+                    if head.generation == self._generation:
+                        due.append(head)
+            for head in due:
                 self._send(head.mid, head.qos)
-                self.sent += 1
+            self.sent += len(due)
 
     @property
     def pending(self) -> int:

@@ -285,12 +285,14 @@ class MqttSource:
 
     def deliver(self, results: list[tuple[object, Outcome]]) -> None:
         """ReplySink (writer thread): acknowledge committed messages; retry the unavailable."""
+        finished: list[AckEntry] = []
+        stored = 0
         for tag, outcome in results:
             assert isinstance(tag, _Tag)
             if outcome.status == CREATED:
-                self._stats.count("readings", len(outcome.readings))
+                stored += len(outcome.readings)
                 self._remember(tag.key)
-                self._acks.done(tag.entry)
+                finished.append(tag.entry)
             elif outcome.status == UNAVAILABLE and tag.submission is not None:
                 self._stats.count("retried", len(tag.submission.readings))
                 self._retry.append(tag.submission)
@@ -303,7 +305,9 @@ class MqttSource:
                     outcome.status,
                     outcome.message,
                 )
-                self._acks.done(tag.entry)
+                finished.append(tag.entry)
+        self._stats.count("readings", stored)
+        self._acks.done_many(finished)
 
     def _send_ack(self, mid: int, qos: int) -> None:
         client = self._client
