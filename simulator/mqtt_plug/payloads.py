@@ -39,6 +39,7 @@ class Wire:
         self.kind, self.topic = kind, topic
         first = 0 if kind == "shelly" else 1
         self.channels = list(range(first, first + channels))
+        self.tele_period_s: int | None = None  # set by a Tasmota TelePeriod command
 
     # -- what the plug listens to ---------------------------------------------------------------
     @property
@@ -55,6 +56,10 @@ class Wire:
         text = payload.decode("utf-8", "replace").strip()
         if self.kind == "tasmota":
             leaf = topic.rsplit("/", 1)[-1].upper()
+            if leaf == "TELEPERIOD" and text.isdigit():
+                self.tele_period_s = max(10, int(text))
+                body = json.dumps({"TelePeriod": self.tele_period_s})
+                return {}, Message(f"stat/{self.topic}/RESULT", body)
             if not leaf.startswith("POWER"):
                 return {}, None
             channel = int(leaf[5:] or 1)

@@ -158,6 +158,8 @@ class EmulatedPlug:
             self.commands.append((channel, state))
             for out in self.wire.relay_state(self._reading(channel, advance=False)):
                 self._publish(out)
+        if self.wire.tele_period_s is not None:
+            self.spec.interval_s = float(self.wire.tele_period_s)
         if reply is not None:
             self._publish(reply)
 

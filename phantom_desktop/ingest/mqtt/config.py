@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from phantom_desktop.ingest.mqtt.families import FAMILIES, KINDS
+from phantom_desktop.ingest.mqtt.tasmota import MIN_TELEPERIOD_S
 
+MAX_TELE_PERIOD_S = 3600  # Tasmota's TelePeriod range is 10..3600 s
 DEFAULT_PORT = 1883
 DEFAULT_TLS_PORT = 8883
 _WILDCARDS = re.compile(r"[+#\x00]")
@@ -93,6 +95,8 @@ class PlugConfig:
     topic: str
     device_id: str
     channels: dict[int, str]
+    # Tasmota only: the report interval the user agreed to set on the plug (None: leave it).
+    tele_period_s: int | None = None
 
     @property
     def port_ids(self) -> frozenset[str]:
@@ -105,6 +109,7 @@ class PlugConfig:
             "topic": self.topic,
             "device_id": self.device_id,
             "channels": {str(c): p for c, p in sorted(self.channels.items())},
+            **({"tele_period_s": self.tele_period_s} if self.tele_period_s else {}),
         }
 
     @classmethod
@@ -137,7 +142,16 @@ class PlugConfig:
             channels[channel] = port_id.strip()
         if len(set(channels.values())) != len(channels):
             raise MqttConfigError(f"{where}: one port cannot be fed by two channels")
-        return cls(name, kind, topic, device_id, channels)
+        tele = data.get("tele_period_s")
+        if tele is not None and (
+            kind != "tasmota" or isinstance(tele, bool) or not isinstance(tele, int)
+            or not MIN_TELEPERIOD_S <= tele <= MAX_TELE_PERIOD_S
+        ):  # fmt: skip
+            raise MqttConfigError(
+                f"{where}: tele_period_s is for Tasmota plugs, from {MIN_TELEPERIOD_S} to "
+                f"{MAX_TELE_PERIOD_S} s"
+            )
+        return cls(name, kind, topic, device_id, channels, tele)
 
 
 def _text(data: dict[str, object], key: str, where: str) -> str:

@@ -37,6 +37,7 @@ from phantom_desktop.ingest.mqtt.events import Availability, Event, RelayState, 
 from phantom_desktop.ingest.mqtt.families import FAMILIES
 from phantom_desktop.ingest.mqtt.router import Router
 from phantom_desktop.ingest.mqtt.status import MqttStats, MqttStatus, PlugState, State
+from phantom_desktop.ingest.mqtt.tasmota import Tasmota
 from phantom_desktop.ingest.serial.status import LogThrottle
 from phantom_desktop.ingest.writer import Writer
 
@@ -205,6 +206,10 @@ class MqttSource:
         topics = self._router.subscriptions()
         if topics:
             client.subscribe([(topic, 1) for topic in topics])
+        for plug in self._router.plugs:
+            if plug.tele_period_s:  # the user agreed: Tasmota's default 300 s is too slow
+                command = Tasmota().tele_period(plug.topic, plug.tele_period_s)
+                client.publish(command.topic, command.payload, qos=command.qos)
 
     def _on_disconnect(
         self,

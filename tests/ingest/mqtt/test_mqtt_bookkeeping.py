@@ -80,6 +80,8 @@ def test_plug_config_names_the_bad_field():
         ({"channels": {"0": "p"}}, "tasmota channels count from 1"),
         ({"channels": {"1": "p", "2": "p"}}, "one port cannot be fed by two channels"),
         ({"device_id": ""}, "device_id must be a non-empty text"),
+        ({"tele_period_s": 5}, "tele_period_s is for Tasmota plugs, from 10 to 3600 s"),
+        ({"kind": "z2m", "tele_period_s": 60}, "tele_period_s is for Tasmota plugs"),
     ]:
         with pytest.raises(MqttConfigError, match=words):
             PlugConfig.from_dict({**good, **change})

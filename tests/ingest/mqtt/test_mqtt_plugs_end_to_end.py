@@ -117,3 +117,13 @@ def test_a_plug_that_vanishes_is_shown_offline_by_its_last_will(
     emulated.stop(gone=True)  # no goodbye: the broker publishes the plug's last will
     wait_until(lambda: source.offline_ports() == {port}, 30, "the plug to be seen offline")
     assert source.status.plugs["shelly plug"].online is False
+
+
+def test_a_tasmota_report_interval_the_user_agreed_to_is_set_on_the_plug(
+    prefix, broker_url, make_device, mqtt_source, plug
+):
+    device_id, [port] = make_device(1, auto_cut=False)
+    config = plug_config("tasmota", f"{prefix}_slow", device_id, [port])
+    emulated = plug("tasmota", f"{prefix}_slow", profiles=["tv"], interval_s=300.0)
+    mqtt_source(broker_url, [{**config, "tele_period_s": 10}])
+    wait_until(lambda: emulated.spec.interval_s == 10.0, what="TelePeriod 10 on the plug")
