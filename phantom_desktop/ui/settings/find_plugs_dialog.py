@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -36,6 +37,8 @@ from phantom_desktop.ui.common.widgets import muted_label
 
 KIND_NAMES = {"tasmota": "Tasmota", "shelly": "Shelly", "z2m": "Zigbee (zigbee2mqtt)"}
 COLUMNS = ("Plug", "Kind", "Channels", "Model", "Topic")
+FIXED_ROWS = 3  # name, device, report interval; then one row per channel
+TELE_PERIOD_S = 10
 
 
 def channel_name(kind: str, channel: int) -> str:
@@ -110,9 +113,13 @@ class FindPlugsDialog(QDialog):
         for device in self._choices.devices:
             self.device_combo.addItem(device.name, device.id)
         self.device_combo.currentIndexChanged.connect(self._device_chosen)
+        self.tele_check = QCheckBox("Have the plug report every 10 s (Tasmota's default is 5 min)")
+        self.tele_check.setChecked(True)
+        self.tele_check.setToolTip("Sets TelePeriod 10 on the plug each time the app connects")
         self.assign_form = QFormLayout()
         self.assign_form.addRow("&Name:", self.name_edit)
         self.assign_form.addRow("&Device:", self.device_combo)
+        self.assign_form.addRow(self.tele_check)
         self.assign_box = QWidget()
         self.assign_box.setLayout(self.assign_form)
         self.assign_box.setEnabled(False)
@@ -185,14 +192,15 @@ class FindPlugsDialog(QDialog):
 
     def _selected(self) -> None:
         plug = self.selected_plug()
-        while self.assign_form.rowCount() > 2:
-            self.assign_form.removeRow(2)
+        while self.assign_form.rowCount() > FIXED_ROWS:
+            self.assign_form.removeRow(FIXED_ROWS)
         self._port_combos.clear()
         self.assign_box.setEnabled(plug is not None)
         if plug is None:
             self._update_add()
             return
         self.name_edit.setText(plug.name)
+        self.tele_check.setVisible(plug.kind == "tasmota")
         for channel in plug.channels:
             combo = QComboBox()
             combo.setPlaceholderText("Not measured")
@@ -232,6 +240,8 @@ class FindPlugsDialog(QDialog):
                 if combo.currentIndex() >= 0
             },
         }
+        if plug.kind == "tasmota" and self.tele_check.isChecked():
+            entry["tele_period_s"] = TELE_PERIOD_S
         try:
             self.plug = PlugConfig.from_dict(entry).to_dict()
         except MqttConfigError as exc:
