@@ -27,6 +27,7 @@ from phantom_desktop.ingest.messages import (
     UNAVAILABLE,
     CommittedBatch,
     Outcome,
+    PortCommand,
     Submission,
 )
 from phantom_desktop.ingest.mqtt.acks import AckEntry, AckQueue
@@ -278,8 +279,17 @@ class MqttSource:
                 for request in self.switches.relay(plug.name, event.channel, event.on):
                     log.info("%s: %s confirmed %s", self.name, plug.name, request.label)
             elif isinstance(event, Availability):
+                was_online = self._stats.plug(plug.name).online
                 self._stats.heard(plug.name, online=event.online)
+                if was_online is not False and not event.online:
+                    self._went_away(plug)
         return readings
+
+    def _went_away(self, plug: PlugConfig) -> None:
+        """The plug's last will: its ports are not judged until it is back."""
+        log.warning("%s: %s is offline", self.name, plug.name)
+        for port_id in plug.channels.values():
+            self._writer.command(PortCommand(port_id, absent=True))
 
     # -- to and from the writer -----------------------------------------------------------------
     def _submit(self, submission: Submission) -> None:

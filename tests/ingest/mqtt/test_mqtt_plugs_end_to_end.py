@@ -3,8 +3,10 @@ them for real (the emulator's relay opens) and the plug's own report confirms th
 
 from __future__ import annotations
 
+import time
+
 import pytest
-from mqtt_helpers import port_status, stored, wait_until
+from mqtt_helpers import Publisher, port_status, stored, wait_until
 
 from phantom_desktop.ingest.messages import PortCommand
 
@@ -127,3 +129,26 @@ def test_a_tasmota_report_interval_the_user_agreed_to_is_set_on_the_plug(
     emulated = plug("tasmota", f"{prefix}_slow", profiles=["tv"], interval_s=300.0)
     mqtt_source(broker_url, [{**config, "tele_period_s": 10}])
     wait_until(lambda: emulated.spec.interval_s == 10.0, what="TelePeriod 10 on the plug")
+
+
+def test_a_port_is_not_judged_while_its_plug_is_away(
+    prefix, broker_url, make_device, mqtt_source, services
+):
+    device_id, [port] = make_device(1, threshold_w=5.0, min_duration_s=1.0, auto_cut=True)
+    source = mqtt_source(broker_url, [plug_config("tasmota", prefix, device_id, [port])])
+    publisher = Publisher(broker_url, prefix)
+    try:
+        publisher.publish(range(1, 2))  # 1 W: standby starts
+        wait_until(lambda: len(stored(services, port)) == 1, what="the first standby reading")
+        publisher.client.publish(f"tele/{prefix}/LWT", "Offline", qos=1).wait_for_publish(5)
+        wait_until(lambda: source.offline_ports() == {port}, what="the plug to be offline")
+        time.sleep(1.5)  # away for longer than the minimum duration
+        publisher.client.publish(f"tele/{prefix}/LWT", "Online", qos=1).wait_for_publish(5)
+        publisher.publish(range(2, 3))
+        wait_until(lambda: len(stored(services, port)) == 2, what="the reading after the return")
+        assert port_status(services, port) == "active"  # the absence was not counted as standby
+        time.sleep(1.1)
+        publisher.publish(range(3, 4))  # standby for over a second since the return
+        wait_until(lambda: port_status(services, port) == "off", what="the cut after the return")
+    finally:
+        publisher.close()
