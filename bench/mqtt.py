@@ -40,7 +40,7 @@ import threading
 import time
 import urllib.request
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import text
@@ -247,7 +247,7 @@ class Watch:
 def _as_utc(stamp: object) -> datetime:
     value = datetime.fromisoformat(stamp) if isinstance(stamp, str) else stamp
     assert isinstance(value, datetime)
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
 def stored_powers(db_url: str) -> dict[str, list[float]]:

@@ -15,6 +15,7 @@ from phantom_desktop.ingest.mqtt.families import FAMILIES, KINDS
 from phantom_desktop.ingest.mqtt.tasmota import MIN_TELEPERIOD_S
 
 MAX_TELE_PERIOD_S = 3600  # Tasmota's TelePeriod range is 10..3600 s
+MAX_CHANNEL = 32
 DEFAULT_PORT = 1883
 DEFAULT_TLS_PORT = 8883
 _WILDCARDS = re.compile(r"[+#\x00]")
@@ -135,7 +136,7 @@ class PlugConfig:
                 channel = int(key)
             except (TypeError, ValueError):
                 raise MqttConfigError(f"{where}: channel {key!r} is not a number") from None
-            if channel < first or channel > 32:
+            if not first <= channel <= MAX_CHANNEL:
                 raise MqttConfigError(f"{where}: {kind} channels count from {first} (got {key})")
             if not isinstance(port_id, str) or not port_id.strip():
                 raise MqttConfigError(f"{where}: channel {key} needs a port id")
@@ -163,16 +164,28 @@ def _text(data: dict[str, object], key: str, where: str) -> str:
 
 def parse_channel_map(items: list[str], kind: str) -> dict[int, str]:
     """`CHANNEL=PORT_ID` items from the command line; a bare `PORT_ID` is the first channel."""
-    channels: dict[str, str] = {}
-    first = FAMILIES[kind].first_channel if kind in FAMILIES else 1
+    first = FAMILIES[kind].first_channel
+    channels: dict[int, str] = {}
     for item in items:
         channel, sep, port_id = item.partition("=")
         if not sep:
             channel, port_id = str(first), item
-        channels[channel.strip()] = port_id
-    return PlugConfig.from_dict(
-        {"name": "-", "kind": kind, "topic": "-", "device_id": "-", "channels": channels}
-    ).channels
+        try:
+            number = int(channel)
+        except ValueError:
+            raise MqttConfigError(
+                f"channel {channel.strip()!r} is not a number (write CHANNEL=PORT_ID)"
+            ) from None
+        if not first <= number <= MAX_CHANNEL:
+            raise MqttConfigError(f"{kind} channels count from {first} (got {channel.strip()})")
+        if not port_id.strip():
+            raise MqttConfigError(f"channel {number}: give the port id after '='")
+        if number in channels:
+            raise MqttConfigError(f"channel {number} is given twice")
+        channels[number] = port_id.strip()
+    if len(set(channels.values())) != len(channels):
+        raise MqttConfigError("one port cannot be fed by two channels")
+    return channels
 
 
 def plugs_from_settings(raw: object) -> list[PlugConfig]:

@@ -15,7 +15,7 @@ import threading
 import time
 from collections import OrderedDict, deque
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.properties import Properties
@@ -262,7 +262,7 @@ class MqttSource:
     def _readings(
         self, plug: PlugConfig, events: list[Event], retained: bool
     ) -> list[ReadingValues]:
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         readings = []
         for event in events:
             if isinstance(event, Sample):

@@ -6,9 +6,9 @@ from __future__ import annotations
 import time
 
 import pytest
-from mqtt_helpers import Publisher, stored, wait_until
 
 from phantom_desktop.ingest.mqtt.client import RECEIVE_MAXIMUM
+from tests.ingest.mqtt.mqtt_helpers import Publisher, stored, wait_until
 
 pytestmark = pytest.mark.mqtt
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import time
 
 import pytest
-from mqtt_helpers import Publisher, port_status, stored, wait_until
 
 from phantom_desktop.ingest.messages import PortCommand
+from tests.ingest.mqtt.mqtt_helpers import Publisher, port_status, stored, wait_until
 
 pytestmark = pytest.mark.mqtt
 
