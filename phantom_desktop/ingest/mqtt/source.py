@@ -30,6 +30,7 @@ from phantom_desktop.ingest.messages import (
     PortCommand,
     Submission,
 )
+from phantom_desktop.ingest.mqtt import cuts
 from phantom_desktop.ingest.mqtt.acks import AckEntry, AckQueue
 from phantom_desktop.ingest.mqtt.client import connect_async, make_client, reason_text
 from phantom_desktop.ingest.mqtt.config import BrokerConfig, PlugConfig
@@ -68,7 +69,7 @@ class MqttSource:
         plugs: list[PlugConfig],
         writer: Writer,
         *,
-        confirm_timeout_s: float = 10.0,
+        confirm_timeout_s: float | None = None,
         backoff: tuple[int, int] = (BACKOFF_MIN_S, BACKOFF_MAX_S),
     ) -> None:
         self.broker = broker
@@ -78,7 +79,9 @@ class MqttSource:
         self._stats = MqttStats(
             self.name, broker.url, [PlugState(p.name, p.kind, p.topic) for p in plugs]
         )
-        self.switches = SwitchTracker(confirm_timeout_s)
+        self.switches = SwitchTracker(
+            cuts.CONFIRM_TIMEOUT_S if confirm_timeout_s is None else confirm_timeout_s
+        )
         self._throttle = LogThrottle(log)
         self._client: mqtt.Client | None = None
         self._acks = AckQueue(self._send_ack)
