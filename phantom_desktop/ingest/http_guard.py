@@ -22,6 +22,7 @@ from aiohttp.web_protocol import RequestHandler
 
 log = logging.getLogger(__name__)
 
+LINGER_S = 2.0
 _BUSY_BODY = b'{"success":false,"message":"Too many open connections: retry later"}'
 _BUSY = (
     b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\n"
@@ -85,6 +86,9 @@ class GuardedServer(web.Server):
     """`web.Server` whose connections obey `HttpLimits`; counts the connections it refused."""
 
     def __init__(self, handler, *, limits: HttpLimits, **kwargs) -> None:
+        # After an early answer (413, 408), the rest of a body is read and dropped for at most
+        # LINGER_S (aiohttp's default of 10 s would let a slow client hold the connection).
+        kwargs.setdefault("lingering_time", LINGER_S)
         super().__init__(handler, keepalive_timeout=limits.keepalive_s, **kwargs)
         self._limits = limits
         self.refused_connections = 0
@@ -104,6 +108,6 @@ class GuardedServer(web.Server):
                     self.refused_connections,
                     self._limits.max_connections,
                 )
-            handler.force_close()
             transport.write(_BUSY)
-            transport.close()
+            transport.close()  # after the buffered answer is sent
+            handler.force_close()
