@@ -14,6 +14,7 @@ since only the handler reads the body:
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from dataclasses import dataclass
 
@@ -74,6 +75,30 @@ class _GuardedHandler(RequestHandler):
             self.force_close()
             if self.transport is not None:
                 self.transport.close()
+
+    def handle_error(
+        self,
+        request: web.BaseRequest,
+        status: int = 500,
+        exc: BaseException | None = None,
+        message: str | None = None,
+    ) -> web.StreamResponse:
+        """A request aiohttp could not parse (bad request line, header bytes, chunking): the
+        contract's JSON error and one log line, instead of a plain-text page and a traceback."""
+        if status >= 500 or request.writer.output_size > 0:
+            return super().handle_error(request, status, exc, message)
+        reason = str(getattr(exc, "message", None) or exc or message or "bad request")
+        reason = reason.strip().splitlines()[0] if reason.strip() else "bad request"
+        log.info("refused a malformed HTTP request from %s: %s", request.remote, reason)
+        body = {"success": False, "message": f"Malformed HTTP request: {reason}"}
+        response = web.Response(
+            status=status,
+            body=json.dumps(body).encode(),
+            content_type="application/json",
+            charset="utf-8",
+        )
+        response.force_close()
+        return response
 
     def connection_lost(self, exc: BaseException | None) -> None:
         if self._header_timer is not None:
