@@ -1,4 +1,5 @@
-"""Request handling of the device HTTP API (DESIGN.md, "The HTTP contract"), on the server's loop.
+"""Request handling of the device HTTP API (docs/ARCHITECTURE.md, "HTTP contract"), on the
+server's loop.
 
 A handler checks the request (content type, size, JSON, token present, fields), hands the readings
 to the writer thread with an asyncio future as the tag, and answers when the writer resolves that
@@ -27,7 +28,8 @@ import logging
 import math
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from typing import Any
 
 from aiohttp import hdrs, web
 from sqlalchemy import Engine, text
@@ -42,7 +44,7 @@ from phantom_desktop.core.readings import (
 )
 from phantom_desktop.ingest import idempotency
 from phantom_desktop.ingest.http_guard import HttpLimits
-from phantom_desktop.ingest.http_input import Rejection, device_token, read_json_body
+from phantom_desktop.ingest.http_input import Headers, Rejection, device_token, read_json_body
 from phantom_desktop.ingest.messages import CREATED, Outcome, StoredReading, Submission
 from phantom_desktop.ingest.rate_limit import RateLimit, TokenBuckets
 from phantom_desktop.ingest.writer import Writer
@@ -73,10 +75,10 @@ class _Answer:
     """A JSON answer that can be sent more than once (to a retry with the same key)."""
 
     status: int
-    payload: dict
+    payload: dict[str, Any]
 
 
-def _json(status: int, payload: object, headers: Mapping[str, str] | None = None) -> web.Response:
+def _json(status: int, payload: object, headers: Headers | None = None) -> web.Response:
     return web.Response(
         body=_encode(payload).encode(),
         status=status,
@@ -86,7 +88,7 @@ def _json(status: int, payload: object, headers: Mapping[str, str] | None = None
     )
 
 
-def _reading_json(stored: StoredReading) -> dict:
+def _reading_json(stored: StoredReading) -> dict[str, Any]:
     return {
         "id": stored.id,
         "voltage": stored.voltage,
@@ -109,8 +111,9 @@ class _FutureSink:
             log.warning("dropping %d outcomes: the HTTP server has stopped", len(results))
 
 
-def _resolve(results: list[tuple[asyncio.Future, Outcome]]) -> None:
+def _resolve(results: list[tuple[object, Outcome]]) -> None:
     for future, outcome in results:
+        assert isinstance(future, asyncio.Future)  # the tag of every submission of ours
         if not future.done():  # cancelled when its request was abandoned
             future.set_result(outcome)
 
@@ -127,7 +130,7 @@ class DeviceApi:
         self,
         writer: Writer,
         engine: Engine | None,
-        spec: dict,
+        spec: dict[str, Any],
         max_body_bytes: int = MAX_BODY_BYTES,
         max_batch_readings: int = MAX_BATCH_READINGS,
         max_batch_bytes: int = MAX_BATCH_BYTES,
@@ -213,7 +216,7 @@ class DeviceApi:
             raise Rejection(400, "'readings' must be a non-empty list of readings")
         if len(items) > self._max_batch_readings:
             raise Rejection(413, f"'readings' holds at most {self._max_batch_readings} readings")
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         values = []
         for index, item in enumerate(items):
             try:

@@ -16,7 +16,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from aiohttp import web
 from aiohttp.web_protocol import RequestHandler
@@ -52,7 +54,7 @@ class HttpLimits:
 class _GuardedHandler(RequestHandler):
     """aiohttp's connection handler with a deadline on each request's headers."""
 
-    def __init__(self, *args, header_timeout_s: float, **kwargs) -> None:
+    def __init__(self, *args: Any, header_timeout_s: float, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._header_timeout_s = header_timeout_s
         self._header_timer: asyncio.TimerHandle | None = None
@@ -110,7 +112,13 @@ class _GuardedHandler(RequestHandler):
 class GuardedServer(web.Server):
     """`web.Server` whose connections obey `HttpLimits`; counts the connections it refused."""
 
-    def __init__(self, handler, *, limits: HttpLimits, **kwargs) -> None:
+    def __init__(
+        self,
+        handler: Callable[[web.BaseRequest], Awaitable[web.StreamResponse]],
+        *,
+        limits: HttpLimits,
+        **kwargs: Any,
+    ) -> None:
         # After an early answer (413, 408), the rest of a body is read and dropped for at most
         # LINGER_S (aiohttp's default of 10 s would let a slow client hold the connection).
         kwargs.setdefault("lingering_time", LINGER_S)

@@ -9,12 +9,15 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Mapping
+from typing import Any
 
 from aiohttp import hdrs, web
+from multidict import istr
 
 from phantom_desktop.core.text_checks import text_problem
 
 MAX_TOKEN_LENGTH = 256
+Headers = Mapping[str, str] | Mapping[istr, str]
 
 
 class Rejection(Exception):
@@ -24,7 +27,7 @@ class Rejection(Exception):
         self,
         status: int,
         message: str,
-        headers: Mapping[str, str] | None = None,
+        headers: Headers | None = None,
         *,
         close: bool = False,
     ):
@@ -48,7 +51,7 @@ def too_large(limit: int) -> Rejection:
 
 async def read_json_body(
     request: web.BaseRequest, limit: int, timeout_s: float
-) -> tuple[bytes, dict]:
+) -> tuple[bytes, dict[str, Any]]:
     """The raw body and its JSON object; 415, 413, 408 (body too slow) or 400 otherwise."""
     declared = request.headers.get(hdrs.CONTENT_TYPE)
     if declared is not None and not is_json(declared):
@@ -83,7 +86,7 @@ async def read_json_body(
     return raw, body
 
 
-def device_token(request: web.BaseRequest, body: dict) -> str:
+def device_token(request: web.BaseRequest, body: dict[str, Any]) -> str:
     """The body's `deviceToken`, else the `Authorization: Bearer` token; 401 when neither."""
     token = body.get("deviceToken")
     where = "'deviceToken'"

@@ -93,7 +93,9 @@ class IdempotencyCache(Generic[T]):
         task.add_done_callback(lambda done: self._settled(scope, key, done, keep))
         return await asyncio.shield(task)
 
-    def _settled(self, scope: str, key: str, task: asyncio.Task[T], keep) -> None:
+    def _settled(
+        self, scope: str, key: str, task: asyncio.Task[T], keep: Callable[[T], bool]
+    ) -> None:
         entry = self._entries.get((scope, key))
         if entry is None or entry.task is not task:
             return

@@ -30,6 +30,7 @@ import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any, BinaryIO
 
 from phantom_desktop.core.readings import ReadingValues
 
@@ -62,7 +63,7 @@ class SpoolEntry:
 
     @classmethod
     def from_json(cls, data: bytes) -> SpoolEntry:
-        payload = json.loads(data)
+        payload: dict[str, Any] = json.loads(data)
         readings = tuple(
             ReadingValues(port, float(v), float(c), float(p), datetime.fromisoformat(ts))
             for port, ts, v, c, p in payload["r"]
@@ -161,7 +162,7 @@ class Spool:
             self._file.close()
 
     # -- the file ----------------------------------------------------------------------------
-    def _open(self):
+    def _open(self) -> BinaryIO:
         """Open (or create) the journal, index its entries and cut a torn tail."""
         self._directory.mkdir(parents=True, exist_ok=True)
         self._entries, self._readings, self._next_seq = [], {}, 1

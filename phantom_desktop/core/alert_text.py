@@ -1,0 +1,19 @@
+"""The words of a phantom alert, as the user reads it in the window, the tray and the CLI."""
+
+from __future__ import annotations
+
+
+def phantom_alert_message(
+    port_name: str, power_w: float, threshold_w: float, cut: bool, has_relay: bool
+) -> str:
+    """What was detected on the port, and what was done about it."""
+    if not cut:
+        action = "auto-cut is off for this port"
+    elif not has_relay:
+        action = "port marked off, but its meter has no relay: switch the appliance off by hand"
+    else:
+        action = "port turned off"
+    return (
+        f"Phantom power on {port_name}: {power_w:.1f} W standby "
+        f"(threshold {threshold_w:g} W) — {action}"
+    )
