@@ -35,7 +35,7 @@ import time
 import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -177,7 +177,7 @@ class Server:
 
 # -- the devices -------------------------------------------------------------------------------
 def _stamp(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 async def _post(port: int, body: bytes, key: str) -> tuple[int, float]:
@@ -207,11 +207,11 @@ async def run_device(
     port: int, device: bench.Device, log: DeviceLog, until: float, connections: asyncio.Semaphore
 ) -> None:
     """Post readings back to back; resend each until it gets a 2xx; stop on 404."""
-    last = datetime.now(timezone.utc)
+    last = datetime.now(UTC)
     log.last_ok = time.monotonic()
     power = 3.0 if device.standby else 80.0
     while time.monotonic() < until and not log.stopped:
-        last = max(datetime.now(timezone.utc), last + timedelta(milliseconds=1))
+        last = max(datetime.now(UTC), last + timedelta(milliseconds=1))
         stamp = _stamp(last)
         body = (
             f'{{"deviceToken":"{device.token}","portId":"{device.port_id}","voltage":230.0,'
@@ -221,7 +221,7 @@ async def run_device(
             try:
                 async with connections:
                     status, retry_after = await _post(port, body, f"{device.port_id}:{stamp}")
-            except (OSError, asyncio.IncompleteReadError, asyncio.TimeoutError, ValueError) as exc:
+            except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) as exc:
                 log.refused[type(exc).__name__] += 1
                 await asyncio.sleep(0.05)
                 continue

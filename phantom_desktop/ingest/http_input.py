@@ -62,7 +62,7 @@ async def read_json_body(
         raw = await asyncio.wait_for(request.read(), timeout_s)
     except web.HTTPRequestEntityTooLarge:  # a chunked body beyond every route's limit
         raise too_large(limit) from None
-    except asyncio.TimeoutError:
+    except TimeoutError:
         raise Rejection(
             408, f"The request body did not arrive within {timeout_s:g} s", close=True
         ) from None

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from phantom_desktop.core.readings import ReadingValues
 from phantom_desktop.ingest import retry
 from phantom_desktop.ingest.retry import RetryQueue
 
-T = datetime(2026, 1, 1, tzinfo=timezone.utc)
+T = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def readings(n: int) -> list[ReadingValues]:

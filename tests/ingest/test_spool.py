@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from phantom_desktop.core.readings import ReadingValues
 from phantom_desktop.ingest.spool import Spool, SpoolEntry, SpoolFull
 
-T0 = datetime(2026, 1, 1, 12, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 
 
 def entry(n: int, count: int = 1) -> SpoolEntry:
