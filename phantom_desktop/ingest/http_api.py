@@ -308,7 +308,7 @@ class DeviceApi:
             headers = None
             if outcome.status == 401:
                 headers = {hdrs.WWW_AUTHENTICATE: "Bearer"}
-            elif outcome.status == 503:
+            elif outcome.status in (429, 503):
                 headers = {hdrs.RETRY_AFTER: str(RETRY_AFTER_S)}
             raise Rejection(outcome.status, outcome.message, headers)
         self.acknowledged += len(outcome.readings)

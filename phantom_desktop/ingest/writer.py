@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, event
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from phantom_desktop.core.alert_text import phantom_alert_message
@@ -28,6 +29,7 @@ from phantom_desktop.ingest.messages import (
     CREATED,
     FORBIDDEN,
     NOT_FOUND,
+    TOO_MANY,
     UNAUTHORIZED,
     UNAVAILABLE,
     BatchListener,
@@ -40,15 +42,26 @@ from phantom_desktop.ingest.messages import (
     StoredReading,
     Submission,
 )
+from phantom_desktop.ingest.transient import about_the_data, backoff_delays, is_transient
 from phantom_desktop.store import ingest_queries as sql
 from phantom_desktop.store.lookups import CachedPort, Credential, Lookups, device_key
 
 log = logging.getLogger(__name__)
 
 MAX_BATCH = 2000
-MAX_QUEUED = 20000
+# Backpressure counts readings (a submission holds 1 to 1,000): beyond this many waiting, new
+# submissions are refused with 429 until the writer catches up.
+MAX_QUEUED_READINGS = 100_000
 TOKEN_TOUCH_INTERVAL_S = 60.0
+MAX_UNKNOWN_PORTS = 2000  # port ids one batch may look up that are not cached
+_CROWDED_OUT = "Too many unknown ports in the readings waiting to be stored: retry"
 _STOP = object()
+
+
+def _first_line(exc: BaseException) -> str:
+    """An error in one log line (drivers' messages run on with the SQL and its parameters)."""
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}"[:300]
 
 
 class _Batch:
@@ -71,6 +84,7 @@ class Writer:
         self._max_batch = max_batch
         self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
         self._queued = 0
+        self._queued_readings = 0
         self._queued_lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._accepting = False
@@ -106,13 +120,15 @@ class Writer:
         return self._thread is not None and self._thread.is_alive()
 
     def add_listener(self, listener: BatchListener) -> None:
-        """Call `listener` (on the writer thread) with each committed batch."""
-        self._listeners.append(listener)
+        """Call `listener` (on the writer thread) with each committed batch (thread-safe: the
+        list is replaced, never changed, so the writer's loop over it is not disturbed)."""
+        with self._queued_lock:
+            self._listeners = [*self._listeners, listener]
 
     def remove_listener(self, listener: BatchListener) -> None:
-        """Stop calling `listener`; unknown listeners are ignored."""
-        if listener in self._listeners:
-            self._listeners.remove(listener)
+        """Stop calling `listener`; unknown listeners are ignored (thread-safe)."""
+        with self._queued_lock:
+            self._listeners = [known for known in self._listeners if known != listener]
 
     def invalidate_lookups(self) -> None:
         """Tokens, devices or ports changed in the database: re-read them before the next batch."""
@@ -127,9 +143,10 @@ class Writer:
     def submit(self, submission: Submission) -> bool:
         """Queue readings; False when the writer is stopped or overloaded (nothing queued)."""
         with self._queued_lock:
-            if not self._accepting or self._queued >= MAX_QUEUED:
+            if not self._accepting or self._queued_readings >= MAX_QUEUED_READINGS:
                 return False
             self._queued += 1
+            self._queued_readings += len(submission.readings)
         self._queue.put(submission)
         return True
 
@@ -153,7 +170,13 @@ class Writer:
 
     @property
     def queued(self) -> int:
+        """Submissions and commands waiting."""
         return self._queued
+
+    @property
+    def queued_readings(self) -> int:
+        """Readings waiting (what backpressure counts)."""
+        return self._queued_readings
 
     # -- the thread --------------------------------------------------------------------------
     def _run(self) -> None:
@@ -169,8 +192,10 @@ class Writer:
                 stopping = True
                 items = [item for item in items if item is not _STOP]
             if items:
+                readings = sum(len(i.readings) for i in items if isinstance(i, Submission))
                 with self._queued_lock:
                     self._queued -= len(items)
+                    self._queued_readings -= readings
                 self._handle(items)
         self._close_connection()
 
@@ -189,21 +214,47 @@ class Writer:
             self._conn = None
 
     def _handle(self, items: list[object]) -> None:
-        batch = _Batch()
-        try:
-            conn = self._connection()
-            with conn.begin():
-                self._process(conn, items, batch)
-        except Exception as exc:
-            log.exception("writing a batch of %d items failed", len(items))
-            self._close_connection()  # a broken connection is replaced on the next batch
-            self._lookups.invalidate()  # cached port rows may hold this batch's rolled-back cuts
-            for port_id in batch.touched_ports:  # rebuilt from the database on next use
-                self._detectors.pop(port_id, None)
-                self._open_events.pop(port_id, None)
-            self._fail(items, exc)
+        """Commit the items in one transaction, retrying transient errors (a server restart,
+        a deadlock) with backoff; a batch that fails otherwise is split until the failing
+        submission is alone, so that it alone is refused."""
+        delays = backoff_delays()
+        one_by_one = False
+        while True:
+            batch = _Batch()
+            try:
+                conn = self._connection()
+                with conn.begin():
+                    self._process(conn, items, batch, one_by_one)
+            except Exception as exc:
+                self._rolled_back(batch)
+                if isinstance(exc, sql.IdsNotConsecutive) and not one_by_one:
+                    one_by_one = True
+                    continue
+                if is_transient(exc) and (delay := next(delays, None)) is not None:
+                    log.warning("database error, retrying in %.2f s: %s", delay, _first_line(exc))
+                    time.sleep(delay)
+                    continue
+                if len(items) > 1 and about_the_data(exc):
+                    middle = len(items) // 2
+                    self._handle(items[:middle])
+                    self._handle(items[middle:])
+                    return
+                if isinstance(exc, SQLAlchemyError):
+                    log.error("writing %d items failed: %s", len(items), _first_line(exc))
+                else:  # a bug: its traceback helps
+                    log.exception("writing %d items failed", len(items))
+                self._fail(items, exc)
+                return
+            self._deliver(batch)
             return
-        self._deliver(batch)
+
+    def _rolled_back(self, batch: _Batch) -> None:
+        """Forget what the rolled-back transaction changed in memory."""
+        self._close_connection()  # a broken connection is replaced on the next try
+        self._lookups.invalidate()  # cached port rows may hold this batch's rolled-back cuts
+        for port_id in batch.touched_ports:  # rebuilt from the database on next use
+            self._detectors.pop(port_id, None)
+            self._open_events.pop(port_id, None)
 
     def _fail(self, items: Iterable[object], exc: Exception) -> None:
         outcome = Outcome(UNAVAILABLE, "Store unavailable: the reading was not stored, retry later")
@@ -258,7 +309,9 @@ class Writer:
             log.exception("delivering outcomes failed")
 
     # -- one transaction ---------------------------------------------------------------------
-    def _process(self, conn: Connection, items: list[object], batch: _Batch) -> None:
+    def _process(
+        self, conn: Connection, items: list[object], batch: _Batch, one_by_one: bool = False
+    ) -> None:
         now = datetime.now(UTC)
         submissions = [item for item in items if isinstance(item, Submission)]
         self._lookups.refresh(conn)
@@ -267,7 +320,7 @@ class Writer:
             {s.token_hash for s in submissions if s.token_hash},
             {s.device_id for s in submissions if s.device_id and not s.token_hash},
         )
-        port_ids = {r.port_id for s in submissions for r in s.readings}
+        port_ids, crowded_out = self._ports_to_read(submissions, credentials)
         port_ids.update(item.port_id for item in items if isinstance(item, PortCommand))
         ports = self._lookups.ports(conn, port_ids)
         self._sync_detectors(conn, {p: ports[p] for p in port_ids if p in ports}, now, batch)
@@ -275,14 +328,41 @@ class Writer:
         for item in items:
             if isinstance(item, PortCommand):
                 self._apply_command(conn, item, ports, now, batch)
+            elif id(item) in crowded_out:
+                assert isinstance(item, Submission)
+                batch.errors.append((item, Outcome(TOO_MANY, _CROWDED_OUT)))
             else:
                 assert isinstance(item, Submission)
                 self._accept(conn, item, credentials, ports, batch)
 
         if batch.rows:
-            self._collect_stored(batch, sql.insert_readings(conn, batch.rows))
+            ids = sql.insert_readings(conn, batch.rows, one_by_one=one_by_one)
+            self._collect_stored(batch, ids)
         used = {credentials[s.token_hash] for s in submissions if s.token_hash in credentials}
         self._touch_tokens(conn, used, now)
+
+    def _ports_to_read(
+        self, submissions: list[Submission], credentials: dict[str, Credential]
+    ) -> tuple[set[str], set[int]]:
+        """The ports of authenticated submissions only (an unknown token costs no port query),
+        and the submissions left out because they would bring the batch's ports not yet cached
+        beyond MAX_UNKNOWN_PORTS (answered 429: a flood of made-up port ids cannot make one
+        transaction look up millions of rows)."""
+        wanted: set[str] = set()
+        unknown = 0
+        crowded_out: set[int] = set()
+        for submission in submissions:
+            key = submission.token_hash or device_key(submission.device_id or "")
+            if key not in credentials:
+                continue
+            ids = {values.port_id for values in submission.readings} - wanted
+            new = sum(1 for port_id in ids if not self._lookups.has_port(port_id))
+            if unknown + new > MAX_UNKNOWN_PORTS:
+                crowded_out.add(id(submission))
+                continue
+            unknown += new
+            wanted |= ids
+        return wanted, crowded_out
 
     def _sync_detectors(
         self, conn: Connection, ports: dict[str, CachedPort], now: datetime, batch: _Batch
