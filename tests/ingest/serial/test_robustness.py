@@ -82,11 +82,11 @@ def test_readings_refused_during_an_outage_are_sent_again(
     real_process = writer._process
     outage = {"on": True, "refused": 0}
 
-    def process(conn, items, batch):
+    def process(conn, items, batch, *args):
         if outage["on"]:
             outage["refused"] += 1
-            raise OperationalError("INSERT", {}, Exception("server has gone away"))
-        return real_process(conn, items, batch)
+            raise OperationalError("INSERT", {}, Exception("no such table: power_readings"))
+        return real_process(conn, items, batch, *args)
 
     monkeypatch.setattr(writer, "_process", process)
     _device_id, port_ids = make_device(1)
