@@ -12,10 +12,9 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import Connection, Engine, event
 from sqlalchemy.exc import SQLAlchemyError
@@ -25,21 +24,17 @@ from phantom_desktop.core.alert_text import phantom_alert_message
 from phantom_desktop.core.detection import EpisodeEnded, PortDetector, Verdict
 from phantom_desktop.core.enums import CutReason, PortStatus
 from phantom_desktop.core.readings import ReadingValues
+from phantom_desktop.ingest.batch import Batch, fail
 from phantom_desktop.ingest.messages import (
-    CREATED,
     FORBIDDEN,
     NOT_FOUND,
     TOO_MANY,
     UNAUTHORIZED,
-    UNAVAILABLE,
     BatchListener,
-    CommittedBatch,
     Outcome,
     PhantomAlert,
     PortCommand,
     PortStatusChange,
-    ReplySink,
-    StoredReading,
     Submission,
 )
 from phantom_desktop.ingest.transient import about_the_data, backoff_delays, is_transient
@@ -62,18 +57,6 @@ def _first_line(exc: BaseException) -> str:
     """An error in one log line (drivers' messages run on with the SQL and its parameters)."""
     text = str(exc).strip()
     return f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}"[:300]
-
-
-class _Batch:
-    """Working state of one transaction."""
-
-    def __init__(self) -> None:
-        self.rows: list[dict[str, Any]] = []
-        self.pending: list[tuple[Submission, list[tuple[ReadingValues, bool, PortStatus]]]] = []
-        self.errors: list[tuple[Submission, Outcome]] = []
-        self.commands: list[tuple[PortCommand, PortStatus]] = []
-        self.live = CommittedBatch()
-        self.touched_ports: set[str] = set()
 
 
 class Writer:
@@ -220,7 +203,7 @@ class Writer:
         delays = backoff_delays()
         one_by_one = False
         while True:
-            batch = _Batch()
+            batch = Batch()
             try:
                 conn = self._connection()
                 with conn.begin():
@@ -243,12 +226,12 @@ class Writer:
                     log.error("writing %d items failed: %s", len(items), _first_line(exc))
                 else:  # a bug: its traceback helps
                     log.exception("writing %d items failed", len(items))
-                self._fail(items, exc)
+                fail(items, exc)
                 return
             self._deliver(batch)
             return
 
-    def _rolled_back(self, batch: _Batch) -> None:
+    def _rolled_back(self, batch: Batch) -> None:
         """Forget what the rolled-back transaction changed in memory."""
         self._close_connection()  # a broken connection is replaced on the next try
         self._lookups.invalidate()  # cached port rows may hold this batch's rolled-back cuts
@@ -256,34 +239,9 @@ class Writer:
             self._detectors.pop(port_id, None)
             self._open_events.pop(port_id, None)
 
-    def _fail(self, items: Iterable[object], exc: Exception) -> None:
-        outcome = Outcome(UNAVAILABLE, "Store unavailable: the reading was not stored, retry later")
-        by_sink: dict[int, tuple[ReplySink, list[tuple[object, Outcome]]]] = {}
-        for item in items:
-            if isinstance(item, PortCommand):
-                if not item.done.done():
-                    item.done.set_exception(exc)
-            elif isinstance(item, Submission):
-                by_sink.setdefault(id(item.sink), (item.sink, []))[1].append((item.tag, outcome))
-        for sink, results in by_sink.values():
-            self._safe_deliver(sink, results)
-
-    def _deliver(self, batch: _Batch) -> None:
+    def _deliver(self, batch: Batch) -> None:
         self.committed_readings += len(batch.live.readings)
-        by_sink: dict[int, tuple[ReplySink, list[tuple[object, Outcome]]]] = {}
-        for submission, outcome in batch.errors:
-            by_sink.setdefault(id(submission.sink), (submission.sink, []))[1].append(
-                (submission.tag, outcome)
-            )
-        for submission, stored in self._stored_outcomes(batch):
-            by_sink.setdefault(id(submission.sink), (submission.sink, []))[1].append(
-                (submission.tag, Outcome(CREATED, "Sensor reading created successfully", stored))
-            )
-        for sink, results in by_sink.values():
-            self._safe_deliver(sink, results)
-        for command, status in batch.commands:
-            if not command.done.done():
-                command.done.set_result(status)
+        batch.deliver()
         if batch.live:
             for listener in self._listeners:
                 try:
@@ -291,26 +249,9 @@ class Writer:
                 except Exception:
                     log.exception("a batch listener failed")
 
-    @staticmethod
-    def _stored_outcomes(
-        batch: _Batch,
-    ) -> Iterator[tuple[Submission, tuple[StoredReading, ...]]]:
-        position = 0
-        readings = batch.live.readings
-        for submission, entries in batch.pending:
-            yield submission, tuple(readings[position : position + len(entries)])
-            position += len(entries)
-
-    @staticmethod
-    def _safe_deliver(sink: ReplySink, results: list[tuple[object, Outcome]]) -> None:
-        try:
-            sink.deliver(results)
-        except Exception:
-            log.exception("delivering outcomes failed")
-
     # -- one transaction ---------------------------------------------------------------------
     def _process(
-        self, conn: Connection, items: list[object], batch: _Batch, one_by_one: bool = False
+        self, conn: Connection, items: list[object], batch: Batch, one_by_one: bool = False
     ) -> None:
         now = datetime.now(UTC)
         submissions = [item for item in items if isinstance(item, Submission)]
@@ -337,7 +278,7 @@ class Writer:
 
         if batch.rows:
             ids = sql.insert_readings(conn, batch.rows, one_by_one=one_by_one)
-            self._collect_stored(batch, ids)
+            batch.collect_stored(ids)
         used = {credentials[s.token_hash] for s in submissions if s.token_hash in credentials}
         self._touch_tokens(conn, used, now)
 
@@ -365,7 +306,7 @@ class Writer:
         return wanted, crowded_out
 
     def _sync_detectors(
-        self, conn: Connection, ports: dict[str, CachedPort], now: datetime, batch: _Batch
+        self, conn: Connection, ports: dict[str, CachedPort], now: datetime, batch: Batch
     ) -> None:
         """Create detectors for new ports (resuming open events) and follow external changes."""
         new = [port_id for port_id in ports if port_id not in self._detectors]
@@ -395,7 +336,7 @@ class Writer:
         submission: Submission,
         credentials: dict[str, Credential],
         ports: dict[str, CachedPort],
-        batch: _Batch,
+        batch: Batch,
     ) -> None:
         key = submission.token_hash or device_key(submission.device_id or "")
         credential = credentials.get(key)
@@ -443,7 +384,7 @@ class Writer:
         return None
 
     def _judge(
-        self, conn: Connection, port: CachedPort, values: ReadingValues, batch: _Batch
+        self, conn: Connection, port: CachedPort, values: ReadingValues, batch: Batch
     ) -> Verdict:
         if port.status == PortStatus.OFF:
             return Verdict(phantom=False)
@@ -456,7 +397,7 @@ class Writer:
         return verdict
 
     def _open_event(
-        self, conn: Connection, port: CachedPort, verdict: Verdict, batch: _Batch
+        self, conn: Connection, port: CachedPort, verdict: Verdict, batch: Batch
     ) -> None:
         detected = verdict.detected
         assert detected is not None
@@ -505,7 +446,7 @@ class Writer:
         command: PortCommand,
         ports: dict[str, CachedPort],
         now: datetime,
-        batch: _Batch,
+        batch: Batch,
     ) -> None:
         port = ports.get(command.port_id)
         if command.rules_changed:
@@ -524,26 +465,6 @@ class Writer:
                 PortStatusChange(port.id, command.status, CutReason.MANUAL)
             )
         batch.commands.append((command, port.status))
-
-    @staticmethod
-    def _collect_stored(batch: _Batch, ids: list[int]) -> None:
-        position = 0
-        out = batch.live.readings
-        for _submission, entries in batch.pending:
-            for values, phantom, status in entries:
-                out.append(
-                    StoredReading(
-                        ids[position],
-                        values.port_id,
-                        values.timestamp,
-                        values.voltage,
-                        values.current,
-                        values.power,
-                        phantom,
-                        status,
-                    )
-                )
-                position += 1
 
     def _touch_tokens(
         self, conn: Connection, credentials: Iterable[Credential], now: datetime
