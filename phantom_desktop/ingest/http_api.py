@@ -90,7 +90,7 @@ def _json(status: int, payload: object, headers: Headers | None = None) -> web.R
 
 def _reading_json(stored: StoredReading) -> dict[str, Any]:
     return {
-        "id": stored.id,
+        "id": stored.id or None,  # None: spooled during an outage, stored (with an id) later
         "voltage": stored.voltage,
         "current": stored.current,
         "power": stored.power,

@@ -40,6 +40,7 @@ class Submission:
     token_hash: str | None = None
     device_id: str | None = None
     source: str = "http"
+    replayed: bool = False  # from the spool: its readings may already be stored
 
 
 @dataclass(frozen=True, slots=True)

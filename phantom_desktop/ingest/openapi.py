@@ -114,7 +114,12 @@ def _schemas(max_batch_readings: int) -> JsonObject:
         "(used when this is absent, null or empty).",
     }
     stored = {
-        "id": {"type": "integer"},
+        "id": {
+            "type": "integer",
+            "nullable": True,
+            "description": "null when the database was unreachable: the reading is kept on the "
+            "server's disk and stored (with an id) when the database is back.",
+        },
         "voltage": {"type": "number"},
         "current": {"type": "number"},
         "power": {"type": "number"},

@@ -83,6 +83,7 @@ class Spool:
         self._readings: dict[int, int] = {}  # sequence -> number of readings
         self._next_seq = 1
         self.journal_id = ""
+        self._lock_handle = _lock(directory)
         self._file = self._open()
 
     # -- what the writer and the window ask --------------------------------------------------
@@ -160,6 +161,7 @@ class Spool:
     def close(self) -> None:
         with self._lock:
             self._file.close()
+            self._lock_handle.close()  # releases the lock
 
     # -- the file ----------------------------------------------------------------------------
     def _open(self) -> BinaryIO:
@@ -197,6 +199,22 @@ class Spool:
         file.seek(good_end)
         file.truncate()
         return file
+
+
+def _lock(directory: Path) -> BinaryIO:
+    """Hold `directory/lock` for this process: two processes must not share a journal."""
+    directory.mkdir(parents=True, exist_ok=True)
+    handle = open(directory / "lock", "a+b")  # noqa: SIM115 - held until close()
+    try:
+        import fcntl
+    except ImportError:  # Windows: the file is opened exclusively enough for one user's apps
+        return handle
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        raise OSError(f"the spool {directory} is in use by another Phantom Desktop") from None
+    return handle
 
 
 def _fsync_directory(directory: Path) -> None:

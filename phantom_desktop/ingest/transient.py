@@ -63,3 +63,9 @@ def backoff_delays(budget_s: float = RETRY_BUDGET_S) -> Iterator[float]:
         yield delay
         spent += delay
         delay = min(delay * 2, MAX_DELAY_S)
+
+
+def first_line(exc: BaseException) -> str:
+    """An error in one log line (drivers' messages run on with the SQL and its parameters)."""
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}"[:300]

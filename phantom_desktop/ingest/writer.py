@@ -17,14 +17,15 @@ from concurrent.futures import Future
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, event
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from phantom_desktop.core.alert_text import phantom_alert_message
 from phantom_desktop.core.detection import EpisodeEnded, PortDetector, Verdict
 from phantom_desktop.core.enums import CutReason, PortStatus
 from phantom_desktop.core.readings import ReadingValues
-from phantom_desktop.ingest.batch import Batch, fail
+from phantom_desktop.ingest.admission import CROWDED_OUT, key_of, ports_to_read, skip_stored
+from phantom_desktop.ingest.batch import Batch
+from phantom_desktop.ingest.commit_loop import commit
 from phantom_desktop.ingest.messages import (
     FORBIDDEN,
     NOT_FOUND,
@@ -37,9 +38,10 @@ from phantom_desktop.ingest.messages import (
     PortStatusChange,
     Submission,
 )
-from phantom_desktop.ingest.transient import about_the_data, backoff_delays, is_transient
+from phantom_desktop.ingest.spool import Spool
+from phantom_desktop.ingest.spooling import PROBE_INTERVAL_S, Outage
 from phantom_desktop.store import ingest_queries as sql
-from phantom_desktop.store.lookups import CachedPort, Credential, Lookups, device_key
+from phantom_desktop.store.lookups import CachedPort, Credential, Lookups
 
 log = logging.getLogger(__name__)
 
@@ -48,22 +50,18 @@ MAX_BATCH = 2000
 # submissions are refused with 429 until the writer catches up.
 MAX_QUEUED_READINGS = 100_000
 TOKEN_TOUCH_INTERVAL_S = 60.0
-MAX_UNKNOWN_PORTS = 2000  # port ids one batch may look up that are not cached
-_CROWDED_OUT = "Too many unknown ports in the readings waiting to be stored: retry"
 _STOP = object()
-
-
-def _first_line(exc: BaseException) -> str:
-    """An error in one log line (drivers' messages run on with the SQL and its parameters)."""
-    text = str(exc).strip()
-    return f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}"[:300]
 
 
 class Writer:
     """Owns the database writes of ingestion. Start it, submit to it, stop it."""
 
-    def __init__(self, engine: Engine, max_batch: int = MAX_BATCH) -> None:
+    def __init__(
+        self, engine: Engine, max_batch: int = MAX_BATCH, spool: Spool | None = None
+    ) -> None:
+        """`spool`: where readings wait while the database is unreachable (None: 503)."""
         self._engine = engine
+        self._outage = Outage(spool)
         self._max_batch = max_batch
         self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
         self._queued = 0
@@ -96,6 +94,8 @@ class Writer:
         self._thread.join(timeout)
         if self._thread.is_alive():
             log.error("writer did not stop within %.0f s", timeout)
+        else:
+            self._outage.close()
         self._thread = None
 
     @property
@@ -157,6 +157,11 @@ class Writer:
         return self._queued
 
     @property
+    def outage(self) -> tuple[bool, int]:
+        """(the database is unreachable, readings waiting in the spool), for the window."""
+        return self._outage.state
+
+    @property
     def queued_readings(self) -> int:
         """Readings waiting (what backpressure counts)."""
         return self._queued_readings
@@ -165,7 +170,12 @@ class Writer:
     def _run(self) -> None:
         stopping = False
         while not stopping:
-            items: list[object] = [self._queue.get()]
+            try:  # with readings in the spool, replay them even when nothing new arrives
+                wait = PROBE_INTERVAL_S if self._outage.waiting else None
+                items: list[object] = [self._queue.get(timeout=wait)]
+            except queue.Empty:
+                self._outage.replay(self._handle)
+                continue
             while len(items) < self._max_batch:
                 try:
                     items.append(self._queue.get_nowait())
@@ -179,7 +189,10 @@ class Writer:
                 with self._queued_lock:
                     self._queued -= len(items)
                     self._queued_readings -= readings
-                self._handle(items)
+                if self._outage.waiting and not self._outage.replay(self._handle):
+                    self._outage.keep(items)  # behind the spooled ones, in arrival order
+                else:
+                    self._handle(items)
         self._close_connection()
 
     def _connection(self) -> Connection:
@@ -196,40 +209,21 @@ class Writer:
                 log.exception("closing the writer's connection failed")
             self._conn = None
 
-    def _handle(self, items: list[object]) -> None:
-        """Commit the items in one transaction, retrying transient errors (a server restart,
-        a deadlock) with backoff; a batch that fails otherwise is split until the failing
-        submission is alone, so that it alone is refused."""
-        delays = backoff_delays()
-        one_by_one = False
-        while True:
-            batch = Batch()
-            try:
-                conn = self._connection()
-                with conn.begin():
-                    self._process(conn, items, batch, one_by_one)
-            except Exception as exc:
-                self._rolled_back(batch)
-                if isinstance(exc, sql.IdsNotConsecutive) and not one_by_one:
-                    one_by_one = True
-                    continue
-                if is_transient(exc) and (delay := next(delays, None)) is not None:
-                    log.warning("database error, retrying in %.2f s: %s", delay, _first_line(exc))
-                    time.sleep(delay)
-                    continue
-                if len(items) > 1 and about_the_data(exc):
-                    middle = len(items) // 2
-                    self._handle(items[:middle])
-                    self._handle(items[middle:])
-                    return
-                if isinstance(exc, SQLAlchemyError):
-                    log.error("writing %d items failed: %s", len(items), _first_line(exc))
-                else:  # a bug: its traceback helps
-                    log.exception("writing %d items failed", len(items))
-                fail(items, exc)
-                return
-            self._deliver(batch)
-            return
+    def _handle(self, items: list[object], replaying: bool = False) -> bool:
+        """Commit the items (`commit_loop`: retries, isolation, spooling); False: unreachable."""
+        return commit(items, self._attempt, self._deliver, self._outage, replaying)
+
+    def _attempt(self, items: list[object], one_by_one: bool) -> Batch:
+        """One transaction over the items; on failure, forget its effects and raise."""
+        batch = Batch()
+        try:
+            conn = self._connection()
+            with conn.begin():
+                self._process(conn, items, batch, one_by_one)
+        except Exception:
+            self._rolled_back(batch)
+            raise
+        return batch
 
     def _rolled_back(self, batch: Batch) -> None:
         """Forget what the rolled-back transaction changed in memory."""
@@ -261,17 +255,18 @@ class Writer:
             {s.token_hash for s in submissions if s.token_hash},
             {s.device_id for s in submissions if s.device_id and not s.token_hash},
         )
-        port_ids, crowded_out = self._ports_to_read(submissions, credentials)
+        port_ids, crowded_out = ports_to_read(submissions, credentials, self._lookups.has_port)
         port_ids.update(item.port_id for item in items if isinstance(item, PortCommand))
         ports = self._lookups.ports(conn, port_ids)
         self._sync_detectors(conn, {p: ports[p] for p in port_ids if p in ports}, now, batch)
 
+        skip_stored(conn, [s for s in submissions if s.replayed])
         for item in items:
             if isinstance(item, PortCommand):
                 self._apply_command(conn, item, ports, now, batch)
             elif id(item) in crowded_out:
                 assert isinstance(item, Submission)
-                batch.errors.append((item, Outcome(TOO_MANY, _CROWDED_OUT)))
+                batch.errors.append((item, Outcome(TOO_MANY, CROWDED_OUT)))
             else:
                 assert isinstance(item, Submission)
                 self._accept(conn, item, credentials, ports, batch)
@@ -281,29 +276,6 @@ class Writer:
             batch.collect_stored(ids)
         used = {credentials[s.token_hash] for s in submissions if s.token_hash in credentials}
         self._touch_tokens(conn, used, now)
-
-    def _ports_to_read(
-        self, submissions: list[Submission], credentials: dict[str, Credential]
-    ) -> tuple[set[str], set[int]]:
-        """The ports of authenticated submissions only (an unknown token costs no port query),
-        and the submissions left out because they would bring the batch's ports not yet cached
-        beyond MAX_UNKNOWN_PORTS (answered 429: a flood of made-up port ids cannot make one
-        transaction look up millions of rows)."""
-        wanted: set[str] = set()
-        unknown = 0
-        crowded_out: set[int] = set()
-        for submission in submissions:
-            key = submission.token_hash or device_key(submission.device_id or "")
-            if key not in credentials:
-                continue
-            ids = {values.port_id for values in submission.readings} - wanted
-            new = sum(1 for port_id in ids if not self._lookups.has_port(port_id))
-            if unknown + new > MAX_UNKNOWN_PORTS:
-                crowded_out.add(id(submission))
-                continue
-            unknown += new
-            wanted |= ids
-        return wanted, crowded_out
 
     def _sync_detectors(
         self, conn: Connection, ports: dict[str, CachedPort], now: datetime, batch: Batch
@@ -338,7 +310,7 @@ class Writer:
         ports: dict[str, CachedPort],
         batch: Batch,
     ) -> None:
-        key = submission.token_hash or device_key(submission.device_id or "")
+        key = key_of(submission)
         credential = credentials.get(key)
         if credential is None:
             message = (
@@ -352,6 +324,8 @@ class Writer:
         if error is not None:
             batch.errors.append((submission, error))
             return
+        statuses = {values.port_id: ports[values.port_id].status for values in submission.readings}
+        self._outage.vouched.remember(key, credential.user_id, statuses)
         entries = []
         for values in submission.readings:
             port = ports[values.port_id]

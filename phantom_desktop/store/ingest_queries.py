@@ -68,6 +68,23 @@ def insert_readings(
     return ids
 
 
+def stored_reading_keys(
+    conn: Connection, keys: Collection[tuple[str, datetime]]
+) -> set[tuple[str, datetime]]:
+    """Which of these (port id, timestamp) readings are already stored."""
+    if not keys:
+        return set()
+    wanted = set(keys)
+    ports = sorted({port_id for port_id, _ in wanted})
+    first, last = min(t for _, t in wanted), max(t for _, t in wanted)
+    rows = conn.execute(
+        select(PowerReading.port_id, PowerReading.timestamp).where(
+            PowerReading.port_id.in_(ports), PowerReading.timestamp.between(first, last)
+        )
+    )
+    return {(port_id, stamp) for port_id, stamp in rows} & wanted
+
+
 def open_events(conn: Connection, port_ids: Collection[str]) -> dict[str, OpenEvent]:
     """The open phantom event of each of these ports that has one."""
     rows = conn.execute(

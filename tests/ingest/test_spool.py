@@ -54,6 +54,7 @@ def test_a_torn_last_record_is_cut_off_and_appending_continues(tmp_path):
     again = Spool(tmp_path)
     assert [e for _, e in again.entries()] == [entry(1)]
     assert again.append([entry(3)]) == [2]
+    again.close()
     assert [e for _, e in Spool(tmp_path).entries()] == [entry(1), entry(3)]
 
 
@@ -93,3 +94,11 @@ def test_a_file_that_is_not_a_spool_is_not_overwritten(tmp_path):
     with pytest.raises(OSError, match="not a phantom-desktop spool"):
         Spool(tmp_path)
     assert (tmp_path / "journal").read_bytes() == b"something else\n"
+
+
+def test_one_process_at_a_time(tmp_path):
+    first = Spool(tmp_path)
+    with pytest.raises(OSError, match="in use"):
+        Spool(tmp_path)
+    first.close()
+    Spool(tmp_path).close()  # free again

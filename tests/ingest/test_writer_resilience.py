@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
+from phantom_desktop.ingest import admission
 from phantom_desktop.ingest import writer as writer_module
 from phantom_desktop.store import repository
 from tests.ingest import test_writer
@@ -70,7 +71,7 @@ def test_unknown_tokens_cost_no_port_lookup_and_do_not_fail_the_batch(store):
 
 def test_too_many_unknown_ports_in_one_batch_are_turned_away_alone(store, monkeypatch):
     _engine, _sessions, writer, token_hash, ids = store
-    monkeypatch.setattr(writer_module, "MAX_UNKNOWN_PORTS", 3)
+    monkeypatch.setattr(admission, "MAX_UNKNOWN_PORTS", 3)
     sink = RecordingSink()
     many = [reading(f"nowhere-{n}", 1) for n in range(5)]
     submit(writer, sink, "many", token_hash, *many)
