@@ -4,16 +4,22 @@ from __future__ import annotations
 
 
 def phantom_alert_message(
-    port_name: str, power_w: float, threshold_w: float, cut: bool, has_relay: bool
+    port_name: str,
+    power_w: float,
+    threshold_w: float,
+    cut: bool,
+    has_relay: bool,
+    reason: str = "",
 ) -> str:
-    """What was detected on the port, and what was done about it."""
+    """What was detected on the port, what was done about it, and why it is standby."""
     if not cut:
         action = "auto-cut is off for this port"
     elif not has_relay:
         action = "port marked off, but its meter has no relay: switch the appliance off by hand"
     else:
         action = "port turned off"
-    return (
+    message = (
         f"Phantom power on {port_name}: {power_w:.1f} W standby "
         f"(threshold {threshold_w:g} W) — {action}"
     )
+    return f"{message}. Why: {reason}" if reason else message
