@@ -32,6 +32,7 @@ class SerialControl(QObject):
     ports that only a Modbus meter measures."""
 
     sources_restarted = Signal()
+    dialog_opened = Signal(object)  # the SettingsDialog, for the other sections' controls
     _restart_done = Signal(str)  # from the restart's thread: "" or what went wrong
 
     def __init__(
@@ -74,6 +75,7 @@ class SerialControl(QObject):
         dialog.serial_sources_saved.connect(self.apply)
         dialog.finished.connect(lambda _result: self._dialog_closed(dialog))
         self.dialog = dialog
+        self.dialog_opened.emit(dialog)
         dialog.open()
         return dialog
 
