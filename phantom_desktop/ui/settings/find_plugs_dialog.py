@@ -145,7 +145,7 @@ class FindPlugsDialog(QDialog):
         layout.addWidget(self.assign_box)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
-        self.resize(680, 520)
+        self.resize(900, 540)
 
     # -- listening --------------------------------------------------------------------------------
     def listen(self) -> None:
