@@ -1,0 +1,165 @@
+"""What the energy report needs from the database: energy per bucket, episodes and cuts.
+
+Energy of a range is read from whole 1-hour rollups inside it and 1-minute rollups at its
+ragged ends; a bucket belongs to the range its start falls in (minute precision).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import datetime, timezone, tzinfo
+
+from sqlalchemy import Connection, and_, func, or_, select
+
+from phantom_desktop.core.energy_report import (
+    EnergyBucket,
+    EnergyRow,
+    Episode,
+    home_rows,
+    port_rows,
+)
+from phantom_desktop.core.periods import PeriodBy, period_bounds
+from phantom_desktop.core.tariff import Tariff
+from phantom_desktop.store.models import ACTION_AUTO_CUT, PhantomEvent
+from phantom_desktop.store.rollup_models import Rollup1m
+from phantom_desktop.store.rollup_queries import minute_means
+from phantom_desktop.store.rollups import TABLE_1H, TABLE_1M, bind_timestamp
+from phantom_desktop.store.sql_time import dialect_name, epoch_us
+
+
+def energy_buckets(conn: Connection, port_id: str, start: float, end: float) -> list[EnergyBucket]:
+    """Energy of the port in [start, end) (epoch s) as hour buckets plus minute edges."""
+    mark = "?" if dialect_name(conn) == "sqlite" else "%s"
+
+    def read(table: str, width: int, lo: int, hi: int) -> list[EnergyBucket]:
+        if hi <= lo:
+            return []
+        rows = conn.exec_driver_sql(
+            f"SELECT bucket, wh, standby_wh FROM {table} "
+            f"WHERE port_id = {mark} AND bucket >= {mark} AND bucket < {mark}",
+            (port_id, lo, hi),
+        ).all()
+        return [EnergyBucket(float(b), float(width), wh, standby) for b, wh, standby in rows]
+
+    m0, m1 = math.ceil(start / 60) * 60, math.ceil(end / 60) * 60
+    h0, h1 = math.ceil(start / 3600) * 3600, math.floor(end / 3600) * 3600
+    if h1 - h0 < 3600:
+        return read(TABLE_1M, 60, m0, m1)
+    return read(TABLE_1M, 60, m0, h0) + read(TABLE_1H, 3600, h0, h1) + read(TABLE_1M, 60, h1, m1)
+
+
+def _first_power_between(conn: Connection, port_id: str, lo: float, hi: float) -> float | None:
+    """Epoch s of the port's first reading above zero after `lo` and before `hi`."""
+    dialect = dialect_name(conn)
+    mark = "?" if dialect == "sqlite" else "%s"
+    first = conn.exec_driver_sql(
+        f"SELECT min({epoch_us(dialect, 'timestamp')}) FROM power_readings "
+        f"WHERE port_id = {mark} AND timestamp > {mark} AND timestamp < {mark} AND power > 0",
+        (
+            port_id,
+            bind_timestamp(datetime.fromtimestamp(lo, timezone.utc), dialect),
+            bind_timestamp(datetime.fromtimestamp(hi, timezone.utc), dialect),
+        ),
+    ).scalar()
+    return None if first is None else first / 1e6
+
+
+def restored_at(conn: Connection, port_id: str, cut_at: float) -> float | None:
+    """When power came back after a cut: its first reading above zero (None: not yet).
+
+    The 1-minute rollups find the minute; the raw readings in it (if not pruned) the second.
+    """
+    mark = "?" if dialect_name(conn) == "sqlite" else "%s"
+    minute = int(cut_at) // 60 * 60
+    first = _first_power_between(conn, port_id, cut_at, minute + 60)
+    if first is not None:
+        return first
+    bucket = conn.exec_driver_sql(
+        f"SELECT min(bucket) FROM {TABLE_1M} WHERE port_id = {mark} AND bucket > {mark} "
+        "AND max_w > 0",
+        (port_id, minute),
+    ).scalar()
+    if bucket is None:
+        return None
+    first = _first_power_between(conn, port_id, bucket - 1e-6, bucket + 60)
+    return first if first is not None else float(bucket)
+
+
+def episodes(conn: Connection, port_id: str, start: datetime, end: datetime) -> list[Episode]:
+    """Episodes that overlap [start, end), and the last cut before it (it may still be off)."""
+    columns = (
+        PhantomEvent.started_at,
+        PhantomEvent.ended_at,
+        PhantomEvent.power_w,
+        PhantomEvent.wasted_wh,
+        PhantomEvent.action,
+    )
+    overlapping = conn.execute(
+        select(*columns).where(
+            PhantomEvent.port_id == port_id,
+            PhantomEvent.started_at < end,
+            or_(PhantomEvent.ended_at.is_(None), PhantomEvent.ended_at >= start),
+        )
+    ).all()
+    last_cut = conn.execute(
+        select(*columns)
+        .where(
+            and_(
+                PhantomEvent.port_id == port_id,
+                PhantomEvent.action == ACTION_AUTO_CUT,
+                PhantomEvent.ended_at < start,
+            )
+        )
+        .order_by(PhantomEvent.ended_at.desc())
+        .limit(1)
+    ).all()
+    out = []
+    for started, ended, power, wasted, action in [*last_cut, *overlapping]:
+        cut = action == ACTION_AUTO_CUT and ended is not None
+        back = restored_at(conn, port_id, ended.timestamp()) if cut else None
+        out.append(
+            Episode(
+                started.timestamp(),
+                ended.timestamp() if ended is not None else None,
+                power,
+                wasted,
+                cut,
+                back,
+            )
+        )
+    return out
+
+
+def energy_report(
+    conn: Connection,
+    ports: Sequence[tuple[str, str]],
+    start: datetime,
+    end: datetime,
+    by: PeriodBy,
+    tariff: Tariff,
+    zone: tzinfo,
+    now: datetime,
+) -> tuple[dict[str, list[EnergyRow]], list[EnergyRow]]:
+    """Rows per port (id, name) and for the whole home, one per period of [start, end)."""
+    periods = period_bounds(start, end, by, zone)
+    by_port = {}
+    for port_id, name in ports:
+        by_port[port_id] = port_rows(
+            port_id,
+            name,
+            periods,
+            energy_buckets(conn, port_id, start.timestamp(), end.timestamp()),
+            episodes(conn, port_id, start, end),
+            lambda a, b, port_id=port_id: minute_means(conn, port_id, a, b),
+            tariff,
+            zone,
+            now.timestamp(),
+        )
+    return by_port, home_rows(by_port, tariff)
+
+
+def first_rollup_at(conn: Connection) -> datetime | None:
+    """The oldest rolled-up minute of any port (where "all time" starts)."""
+    value = conn.execute(select(func.min(Rollup1m.bucket))).scalar()
+    return None if value is None else datetime.fromtimestamp(value, timezone.utc)

@@ -1,0 +1,153 @@
+"""History of ports' power over a range, at the resolution the span needs, as numpy arrays.
+
+`Resolution.AUTO` picks raw readings for spans up to an hour, 1-minute rollups up to 40 hours
+and 1-hour rollups beyond, and no port ever returns more than `MAX_POINTS` points: longer
+results are folded (min of mins, max of maxes, mean weighted by count) into that many.
+Rows are read with the driver's own cursor and times computed in SQL: no Python object per row.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+import numpy as np
+from sqlalchemy import Connection
+
+from phantom_desktop.store.rollups import TABLE_1H, TABLE_1M, bind_timestamp
+from phantom_desktop.store.sql_time import dialect_name, epoch_us
+
+MAX_POINTS = 2400
+RAW_MAX_SPAN_S = 3600.0
+MINUTE_MAX_SPAN_S = 40 * 3600.0
+
+
+class Resolution(StrEnum):
+    AUTO = "auto"
+    RAW = "raw"
+    MINUTE = "1m"
+    HOUR = "1h"
+
+
+def choose_resolution(span_s: float) -> Resolution:
+    if span_s <= RAW_MAX_SPAN_S:
+        return Resolution.RAW
+    if span_s <= MINUTE_MAX_SPAN_S:
+        return Resolution.MINUTE
+    return Resolution.HOUR
+
+
+class Cancelled(Exception):
+    """A newer request made this one pointless."""
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    """One port's points: times (epoch s, bucket starts for rollups) and min/mean/max watts."""
+
+    port_id: str
+    resolution: Resolution
+    t: np.ndarray
+    mean: np.ndarray
+    min: np.ndarray
+    max: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.t.size)
+
+    def to_json(self) -> list[dict]:
+        from datetime import timezone
+
+        def iso(t: float) -> str:
+            return datetime.fromtimestamp(t, timezone.utc).isoformat().replace("+00:00", "Z")
+
+        if self.resolution is Resolution.RAW:
+            return [
+                {"t": iso(t), "power": round(float(p), 4)}
+                for t, p in zip(self.t, self.mean, strict=True)
+            ]
+        return [
+            {"t": iso(t), "min": float(lo), "mean": round(float(m), 4), "max": float(hi)}
+            for t, lo, m, hi in zip(self.t, self.min, self.mean, self.max, strict=True)
+        ]
+
+
+def _fold(t, n, lo, hi, total, max_points: int):
+    """Merge consecutive points into at most `max_points` groups."""
+    size = t.size
+    if size <= max_points:
+        return t, n, lo, hi, total
+    group = math.ceil(size / max_points)
+    starts = np.arange(0, size, group)
+    return (
+        t[starts],
+        np.add.reduceat(n, starts),
+        np.minimum.reduceat(lo, starts),
+        np.maximum.reduceat(hi, starts),
+        np.add.reduceat(total, starts),
+    )
+
+
+def _raw(cursor, dialect: str, port_id: str, start: datetime, end: datetime) -> np.ndarray:
+    mark = "?" if dialect == "sqlite" else "%s"
+    cursor.execute(
+        f"SELECT {epoch_us(dialect, 'timestamp')}, power FROM power_readings "
+        f"WHERE port_id = {mark} AND timestamp >= {mark} AND timestamp < {mark} "
+        "ORDER BY timestamp",
+        (port_id, bind_timestamp(start, dialect), bind_timestamp(end, dialect)),
+    )
+    rows = cursor.fetchall()
+    return np.array(rows, dtype=float).reshape(-1, 2)
+
+
+def _rollup(cursor, dialect: str, table: str, width: int, port_id: str, start, end) -> np.ndarray:
+    mark = "?" if dialect == "sqlite" else "%s"
+    first = int(start.timestamp()) // width * width
+    cursor.execute(
+        f"SELECT bucket, n, min_w, max_w, sum_w FROM {table} "
+        f"WHERE port_id = {mark} AND bucket >= {mark} AND bucket < {mark} AND n > 0 "
+        "ORDER BY bucket",
+        (port_id, first, math.ceil(end.timestamp())),
+    )
+    return np.array(cursor.fetchall(), dtype=float).reshape(-1, 5)
+
+
+def fetch_series(
+    conn: Connection,
+    port_ids: Sequence[str],
+    start: datetime,
+    end: datetime,
+    resolution: Resolution = Resolution.AUTO,
+    max_points: int = MAX_POINTS,
+    cancelled: Callable[[], bool] | None = None,
+) -> dict[str, Series]:
+    """Each port's series over [start, end); raises Cancelled between ports if asked to."""
+    if resolution is Resolution.AUTO:
+        resolution = choose_resolution((end - start).total_seconds())
+    dialect = dialect_name(conn)
+    cursor = conn.connection.cursor()
+    out: dict[str, Series] = {}
+    try:
+        for port_id in port_ids:
+            if cancelled is not None and cancelled():
+                raise Cancelled
+            if resolution is Resolution.RAW:
+                rows = _raw(cursor, dialect, port_id, start, end)
+                t, p = rows[:, 0] / 1e6, rows[:, 1]
+                t, n, lo, hi, total = _fold(t, np.ones_like(p), p, p, p, max_points)
+            else:
+                table, width = (
+                    (TABLE_1M, 60) if resolution is Resolution.MINUTE else (TABLE_1H, 3600)
+                )
+                rows = _rollup(cursor, dialect, table, width, port_id, start, end)
+                t, n, lo, hi, total = _fold(
+                    rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3], rows[:, 4], max_points
+                )
+            mean = np.divide(total, n, out=np.zeros_like(total), where=n > 0)
+            out[port_id] = Series(port_id, resolution, t, mean, lo, hi)
+    finally:
+        cursor.close()
+    return out
