@@ -6,6 +6,9 @@ ranges and exports fast. The values equal `int(datetime.timestamp() * 1e6)` exac
 
 from __future__ import annotations
 
+# MySQL fragments go to the driver with parameters (pyformat): a literal % is written %%.
+_MYSQL_SECONDS = "%%Y-%%m-%%d %%H:%%i:%%s"
+
 
 def epoch_us(dialect: str, column: str) -> str:
     """An SQL expression: `column` (a UTCDateTime) as microseconds since 1970 UTC."""
@@ -20,14 +23,14 @@ def from_epoch_s(dialect: str, value: str) -> str:
     """An SQL expression: integer epoch seconds `value` as 'YYYY-MM-DD HH:MM:SS' UTC text."""
     if dialect == "sqlite":
         return f"datetime({value}, 'unixepoch')"
-    return f"DATE_FORMAT(DATE_ADD('1970-01-01', INTERVAL {value} SECOND), '%Y-%m-%d %H:%i:%s')"
+    return f"DATE_FORMAT(DATE_ADD('1970-01-01', INTERVAL {value} SECOND), '{_MYSQL_SECONDS}')"
 
 
 def timestamp_text(dialect: str, column: str) -> str:
     """An SQL expression: a stored timestamp as 'YYYY-MM-DD HH:MM:SS.ffffff' UTC text."""
     if dialect == "sqlite":
         return column
-    return f"DATE_FORMAT({column}, '%Y-%m-%d %H:%i:%s.%f')"
+    return f"DATE_FORMAT({column}, '{_MYSQL_SECONDS}.%%f')"
 
 
 def dialect_name(conn) -> str:
