@@ -47,6 +47,7 @@ from phantom_desktop.store.models import (
     Port,
     PowerReading,
 )
+from phantom_desktop.store.rollups import RollupKeeper
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +88,7 @@ class Writer:
         self._open_events: dict[str, int] = {}
         self._token_touched: dict[int, float] = {}
         self._lookups = Lookups()
+        self._rollups = RollupKeeper()
         self._conn: Connection | None = None
         self._listeners: list[BatchListener] = []
         self.committed_readings = 0
@@ -199,6 +201,7 @@ class Writer:
             log.exception("writing a batch of %d items failed", len(items))
             self._close_connection()  # a broken connection is replaced on the next batch
             self._lookups.invalidate()  # cached port rows may hold this batch's rolled-back cuts
+            self._rollups.forget()  # its latest readings were rolled back too
             for port_id in batch.touched_ports:  # rebuilt from the database on next use
                 self._detectors.pop(port_id, None)
                 self._open_events.pop(port_id, None)
@@ -281,6 +284,8 @@ class Writer:
         if batch.rows:
             ids = sorted(conn.execute(_insert_readings, batch.rows).scalars())
             self._collect_stored(batch, ids)
+            thresholds = {p: ports[p].threshold_w for p in port_ids if p in ports}
+            self._rollups.apply(conn, batch.rows, thresholds)
         used = {credentials[s.token_hash] for s in submissions if s.token_hash in credentials}
         self._touch_tokens(conn, used, now)
 
