@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, insert, select
 
 from phantom_desktop.core.rollup_math import Delta, Point, fold, minute_deltas
+from phantom_desktop.store.models import Port, PowerReading
 from phantom_desktop.store.sql_time import dialect_name, epoch_us
 
 TABLE_1M = "power_rollups_1m"
@@ -129,3 +130,19 @@ def roll_up_points(
     deltas, latest = minute_deltas(previous, points, threshold_w)
     upsert_deltas(conn, {port_id: deltas})
     return latest
+
+
+def insert_readings_with_rollups(conn: Connection, rows: Sequence[Mapping]) -> None:
+    """Insert reading rows (writer-shaped dicts) and roll them up, in the caller's transaction.
+
+    For readings stored outside the writer (the demo's seeded past, imports). A running writer
+    must not be storing readings of the same ports at the same time.
+    """
+    if not rows:
+        return
+    port_ids = {row["port_id"] for row in rows}
+    thresholds = dict(
+        conn.execute(select(Port.id, Port.threshold_w).where(Port.id.in_(port_ids))).all()
+    )
+    conn.execute(insert(PowerReading), list(rows))
+    RollupKeeper().apply(conn, rows, thresholds)

@@ -16,7 +16,7 @@ from phantom_desktop.store.database import (
     upgrade_schema,
 )
 from phantom_desktop.store.models import PowerReading
-from phantom_desktop.store.rollups import RollupKeeper
+from phantom_desktop.store.rollups import RollupKeeper, insert_readings_with_rollups
 
 TRACE = [100.0] * 60 + [2.0] * 31  # 100 W for an hour, then 2 W for 30 min (a reading a minute)
 
@@ -102,3 +102,12 @@ def test_the_background_backfill_in_small_chunks_equals_live_rollups(engine, ses
         got, want = rollups(engine, old, hourly), rollups(engine, live, hourly)
         assert [g[:5] for g in got] == [w[:5] for w in want]
         assert [g[5:] for g in got] == [pytest.approx(w[5:]) for w in want]
+
+
+def test_seeded_readings_are_rolled_up_and_live_ones_continue_from_them(engine, sessions):
+    port = make_port(sessions)
+    batch = rows(port, TRACE)
+    with engine.begin() as conn:
+        insert_readings_with_rollups(conn, batch[:50])
+    store(engine, RollupKeeper(), batch[50:])
+    assert sum(h[5] for h in rollups(engine, port, hourly=True)) == pytest.approx(101.0)
