@@ -1,7 +1,7 @@
 """History of ports' power over a range, at the resolution the span needs, as numpy arrays.
 
-`Resolution.AUTO` picks raw readings for spans up to an hour, 1-minute rollups up to 40 hours
-and 1-hour rollups beyond, and no port ever returns more than `MAX_POINTS` points: longer
+`Resolution.AUTO` picks raw readings for spans up to 30 minutes, 1-minute rollups up to a day
+(26 hours) and 1-hour rollups beyond, and no port ever returns more than `MAX_POINTS` points: longer
 results are folded (min of mins, max of maxes, mean weighted by count) into that many.
 Rows are read with the driver's own cursor and times computed in SQL: no Python object per row.
 """
@@ -15,14 +15,15 @@ from datetime import datetime
 from enum import StrEnum
 
 import numpy as np
-from sqlalchemy import Connection
+from sqlalchemy import Connection, or_, select
 
+from phantom_desktop.store.models import ACTION_AUTO_CUT, PhantomEvent
 from phantom_desktop.store.rollups import TABLE_1H, TABLE_1M, bind_timestamp
 from phantom_desktop.store.sql_time import dialect_name, epoch_us
 
-MAX_POINTS = 2400
-RAW_MAX_SPAN_S = 3600.0
-MINUTE_MAX_SPAN_S = 40 * 3600.0
+MAX_POINTS = 1200  # about one per pixel column; each carries its min and max
+RAW_MAX_SPAN_S = 1800.0
+MINUTE_MAX_SPAN_S = 26 * 3600.0
 
 
 class Resolution(StrEnum):
@@ -54,6 +55,12 @@ class Series:
     mean: np.ndarray
     min: np.ndarray
     max: np.ndarray
+    grouped: bool = False  # raw readings folded into groups: min and max differ from mean
+
+    @property
+    def banded(self) -> bool:
+        """Whether min and max say more than the mean (rollups, or folded readings)."""
+        return self.resolution is not Resolution.RAW or self.grouped
 
     def __len__(self) -> int:
         return int(self.t.size)
@@ -64,7 +71,7 @@ class Series:
         def iso(t: float) -> str:
             return datetime.fromtimestamp(t, timezone.utc).isoformat().replace("+00:00", "Z")
 
-        if self.resolution is Resolution.RAW:
+        if not self.banded:
             return [
                 {"t": iso(t), "power": round(float(p), 4)}
                 for t, p in zip(self.t, self.mean, strict=True)
@@ -147,7 +154,39 @@ def fetch_series(
                     rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3], rows[:, 4], max_points
                 )
             mean = np.divide(total, n, out=np.zeros_like(total), where=n > 0)
-            out[port_id] = Series(port_id, resolution, t, mean, lo, hi)
+            grouped = resolution is Resolution.RAW and bool((n > 1).any())
+            out[port_id] = Series(port_id, resolution, t, mean, lo, hi, grouped)
     finally:
         cursor.close()
+    return out
+
+
+def phantom_events(
+    conn: Connection, port_ids: Sequence[str], start: datetime, end: datetime
+) -> dict[str, list[tuple[float, float | None, bool]]]:
+    """Each port's events overlapping [start, end): (started, ended or None, cut) in epoch
+    seconds, oldest first."""
+    out: dict[str, list[tuple[float, float | None, bool]]] = {p: [] for p in port_ids}
+    if not port_ids:
+        return out
+    rows = conn.execute(
+        select(
+            PhantomEvent.port_id, PhantomEvent.started_at, PhantomEvent.ended_at,
+            PhantomEvent.action,
+        )
+        .where(
+            PhantomEvent.port_id.in_(port_ids),
+            PhantomEvent.started_at < end,
+            or_(PhantomEvent.ended_at.is_(None), PhantomEvent.ended_at >= start),
+        )
+        .order_by(PhantomEvent.started_at)
+    )  # fmt: skip
+    for port_id, started, ended, action in rows:
+        out[port_id].append(
+            (
+                started.timestamp(),
+                ended.timestamp() if ended is not None else None,
+                action == ACTION_AUTO_CUT,
+            )
+        )
     return out
