@@ -130,8 +130,10 @@ def fetch_series(
     resolution: Resolution = Resolution.AUTO,
     max_points: int = MAX_POINTS,
     cancelled: Callable[[], bool] | None = None,
+    on_port: Callable[[int], None] | None = None,
 ) -> dict[str, Series]:
-    """Each port's series over [start, end); raises Cancelled between ports if asked to."""
+    """Each port's series over [start, end); raises Cancelled between ports if asked to;
+    `on_port(n)` is told after each of them."""
     if resolution is Resolution.AUTO:
         resolution = choose_resolution((end - start).total_seconds())
     dialect = dialect_name(conn)
@@ -156,6 +158,8 @@ def fetch_series(
             mean = np.divide(total, n, out=np.zeros_like(total), where=n > 0)
             grouped = resolution is Resolution.RAW and bool((n > 1).any())
             out[port_id] = Series(port_id, resolution, t, mean, lo, hi, grouped)
+            if on_port is not None:
+                on_port(len(out))
     finally:
         cursor.close()
     return out
