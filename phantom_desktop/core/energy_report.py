@@ -63,7 +63,7 @@ class EnergyRow:
     def standby_share(self) -> float:
         return self.standby_wh / self.wh if self.wh > 0 else 0.0
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, object]:
         return {
             "portId": self.port_id,
             "port": self.port_name,

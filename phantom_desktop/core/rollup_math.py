@@ -11,7 +11,7 @@ Hour buckets are the sum of their minute buckets (`fold`), so both resolutions a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from phantom_desktop.core.detection import MAX_GAP_S
@@ -106,7 +106,7 @@ def minute_deltas(
     return deltas, previous
 
 
-def fold(deltas: dict[int, Delta], width_s: int = HOUR_S) -> dict[int, Delta]:
+def fold(deltas: Mapping[int, Delta], width_s: int = HOUR_S) -> dict[int, Delta]:
     """Merge minute deltas into buckets of `width_s` seconds (a multiple of a minute)."""
     out: dict[int, Delta] = {}
     for bucket, delta in deltas.items():

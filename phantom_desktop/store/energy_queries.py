@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import datetime, timezone, tzinfo
+from functools import partial
 
 from sqlalchemy import Connection, and_, func, or_, select
 
@@ -117,7 +118,7 @@ def episodes(conn: Connection, port_id: str, start: datetime, end: datetime) -> 
     out = []
     for started, ended, power, wasted, action in [*last_cut, *overlapping]:
         cut = action == ACTION_AUTO_CUT and ended is not None
-        back = restored_at(conn, port_id, ended.timestamp()) if cut else None
+        back = restored_at(conn, port_id, ended.timestamp()) if cut and ended else None
         out.append(
             Episode(
                 started.timestamp(),
@@ -151,7 +152,7 @@ def energy_report(
             periods,
             energy_buckets(conn, port_id, start.timestamp(), end.timestamp()),
             episodes(conn, port_id, start, end),
-            lambda a, b, port_id=port_id: minute_means(conn, port_id, a, b),
+            partial(minute_means, conn, port_id),
             tariff,
             zone,
             now.timestamp(),

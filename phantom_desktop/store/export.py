@@ -110,7 +110,8 @@ def export_csv(
             where = sql.rsplit(" ORDER BY", 1)[0].split(" FROM ", 1)[1]
             for port_id, _name in ports:
                 cursor.execute(f"SELECT count(*) FROM {where}", (port_id, *bounds))
-                total += cursor.fetchone()[0]
+                (count,) = cursor.fetchone() or (0,)
+                total += int(count)
             on_progress(ExportProgress(0, total))
         with open(partial, "w", newline="", encoding="utf-8", buffering=1 << 20) as handle:
             writer = csv.writer(handle, lineterminator="\n")

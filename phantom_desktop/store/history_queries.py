@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 import numpy as np
 from sqlalchemy import Connection, or_, select
@@ -21,6 +22,7 @@ from phantom_desktop.store.models import ACTION_AUTO_CUT, PhantomEvent
 from phantom_desktop.store.rollups import TABLE_1H, TABLE_1M, bind_timestamp
 from phantom_desktop.store.sql_time import dialect_name, epoch_us
 
+Array = np.ndarray
 MAX_POINTS = 1200  # about one per pixel column; each carries its min and max
 RAW_MAX_SPAN_S = 1800.0
 MINUTE_MAX_SPAN_S = 26 * 3600.0
@@ -65,7 +67,7 @@ class Series:
     def __len__(self) -> int:
         return int(self.t.size)
 
-    def to_json(self) -> list[dict]:
+    def to_json(self) -> list[dict[str, object]]:
         from datetime import timezone
 
         def iso(t: float) -> str:
@@ -82,7 +84,9 @@ class Series:
         ]
 
 
-def _fold(t, n, lo, hi, total, max_points: int):
+def _fold(
+    t: Array, n: Array, lo: Array, hi: Array, total: Array, max_points: int
+) -> tuple[Array, Array, Array, Array, Array]:
     """Merge consecutive points into at most `max_points` groups."""
     size = t.size
     if size <= max_points:
@@ -98,7 +102,7 @@ def _fold(t, n, lo, hi, total, max_points: int):
     )
 
 
-def _raw(cursor, dialect: str, port_id: str, start: datetime, end: datetime) -> np.ndarray:
+def _raw(cursor: Any, dialect: str, port_id: str, start: datetime, end: datetime) -> np.ndarray:
     mark = "?" if dialect == "sqlite" else "%s"
     cursor.execute(
         f"SELECT {epoch_us(dialect, 'timestamp')}, power FROM power_readings "
@@ -110,7 +114,9 @@ def _raw(cursor, dialect: str, port_id: str, start: datetime, end: datetime) -> 
     return np.array(rows, dtype=float).reshape(-1, 2)
 
 
-def _rollup(cursor, dialect: str, table: str, width: int, port_id: str, start, end) -> np.ndarray:
+def _rollup(
+    cursor: Any, dialect: str, table: str, width: int, port_id: str, start: datetime, end: datetime
+) -> np.ndarray:
     mark = "?" if dialect == "sqlite" else "%s"
     first = int(start.timestamp()) // width * width
     cursor.execute(

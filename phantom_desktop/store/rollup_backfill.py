@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import Connection, Engine, func, select, update
+from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from phantom_desktop.store.models import Port, PowerReading
 from phantom_desktop.store.rollup_models import RollupBackfill
@@ -47,8 +47,10 @@ def plan(conn: Connection) -> int:
         last = conn.scalar(
             select(func.max(PowerReading.timestamp)).where(PowerReading.port_id == port_id)
         )
+        if last is None:
+            continue
         conn.execute(
-            RollupBackfill.__table__.insert().values(
+            insert(RollupBackfill).values(
                 port_id=port_id,
                 max_id=max_id,
                 first_ts=first.timestamp(),
@@ -99,7 +101,7 @@ def step(conn: Connection, chunk: int = CHUNK) -> bool:
         f"SELECT {epoch_us(dialect, 'timestamp')}, power, id FROM power_readings "
         f"WHERE port_id = {mark} AND id <= {mark}"
     )
-    params: list = [state.port_id, state.max_id]
+    params: list[object] = [state.port_id, state.max_id]
     previous = None
     if state.cursor_ts is not None:
         at = bind_timestamp(datetime.fromtimestamp(state.cursor_ts, timezone.utc), dialect)
@@ -110,7 +112,7 @@ def step(conn: Connection, chunk: int = CHUNK) -> bool:
     rows = conn.exec_driver_sql(sql, tuple(params)).fetchall()
     points = [(us / 1e6, float(power)) for us, power, _id in rows]
     roll_up_points(conn, state.port_id, previous, points, threshold)
-    values: dict = {"done": len(rows) < chunk}
+    values: dict[str, object] = {"done": len(rows) < chunk}
     if rows:
         values.update(cursor_ts=points[-1][0], cursor_id=rows[-1][2], cursor_power=points[-1][1])
     conn.execute(
@@ -137,12 +139,10 @@ def run(
 
 
 def pending(conn: Connection) -> bool:
-    return (
-        conn.scalar(
-            select(func.count()).select_from(RollupBackfill).where(RollupBackfill.done.is_(False))
-        )
-        > 0
+    left = conn.scalar(
+        select(func.count()).select_from(RollupBackfill).where(RollupBackfill.done.is_(False))
     )
+    return bool(left)
 
 
 def run_inline_if_small(conn: Connection, max_id: int) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timezone
+from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
@@ -45,18 +46,21 @@ def _upsert_sql(dialect: str, table: str) -> str:
     )
 
 
-def _params(port_id: str, deltas: Mapping[int, Delta]) -> list[tuple]:
+Row = tuple[str, int, int, float | None, float | None, float, float, float, float, float]
+
+
+def _params(port_id: str, deltas: Mapping[int, Delta]) -> list[Row]:
     return [
         (port_id, b, d.n, d.min_w, d.max_w, d.sum_w, d.wh, d.standby_wh, d.standby_s, d.off_s)
         for b, d in deltas.items()
     ]
 
 
-def upsert_deltas(conn: Connection, minute: Mapping[str, Mapping[int, Delta]]) -> None:
+def upsert_deltas(conn: Connection, minute: Mapping[str, dict[int, Delta]]) -> None:
     """Add per-port minute deltas (and their hour folds) to both tables."""
     dialect = dialect_name(conn)
-    rows_1m: list[tuple] = []
-    rows_1h: list[tuple] = []
+    rows_1m: list[Row] = []
+    rows_1h: list[Row] = []
     for port_id in sorted(minute):  # a fixed order keeps concurrent MariaDB writers deadlock-free
         rows_1m.extend(_params(port_id, minute[port_id]))
         rows_1h.extend(_params(port_id, fold(minute[port_id])))
@@ -96,7 +100,7 @@ class RollupKeeper:
         self._latest.clear()
 
     def apply(
-        self, conn: Connection, rows: Sequence[Mapping], thresholds: Mapping[str, float]
+        self, conn: Connection, rows: Sequence[Mapping[str, Any]], thresholds: Mapping[str, float]
     ) -> None:
         """Roll up inserted reading rows (dicts with port_id, timestamp, power)."""
         by_port: dict[str, list[tuple[datetime, float]]] = {}
@@ -132,7 +136,7 @@ def roll_up_points(
     return latest
 
 
-def insert_readings_with_rollups(conn: Connection, rows: Sequence[Mapping]) -> None:
+def insert_readings_with_rollups(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
     """Insert reading rows (writer-shaped dicts) and roll them up, in the caller's transaction.
 
     For readings stored outside the writer (the demo's seeded past, imports). A running writer

@@ -6,6 +6,8 @@ ranges and exports fast. The values equal `int(datetime.timestamp() * 1e6)` exac
 
 from __future__ import annotations
 
+from sqlalchemy import Connection
+
 # MySQL fragments go to the driver with parameters (pyformat): a literal % is written %%.
 _MYSQL_SECONDS = "%%Y-%%m-%%d %%H:%%i:%%s"
 
@@ -33,7 +35,7 @@ def timestamp_text(dialect: str, column: str) -> str:
     return f"DATE_FORMAT({column}, '{_MYSQL_SECONDS}.%%f')"
 
 
-def dialect_name(conn) -> str:
+def dialect_name(conn: Connection) -> str:
     """'sqlite' or 'mysql' (MariaDB included) for a Connection."""
     name = conn.dialect.name
     return "mysql" if name in ("mysql", "mariadb") else name

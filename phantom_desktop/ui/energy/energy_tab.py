@@ -66,6 +66,10 @@ def range_for(choice: str, today: date, zone: tzinfo) -> tuple[datetime, datetim
     return midnight(starts[choice]), end
 
 
+def _day(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
 class EnergyTab(QWidget):
     def __init__(
         self,
@@ -92,13 +96,14 @@ class EnergyTab(QWidget):
         self.range_choice.addItems(RANGES)
         self.range_choice.setCurrentText("Last 30 days")
         self.range_choice.currentTextChanged.connect(self._range_changed)
-        self.start_edit = QDateEdit(calendarPopup=True)
-        self.end_edit = QDateEdit(calendarPopup=True)
+        self.start_edit = QDateEdit()
+        self.end_edit = QDateEdit()
         today = QDate.currentDate()
         self.start_edit.setDate(today.addDays(-29))
         self.end_edit.setDate(today)
         for edit in (self.start_edit, self.end_edit):
             edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setCalendarPopup(True)
             edit.setEnabled(False)
         refresh = QPushButton("Refresh")
         refresh.clicked.connect(self.refresh)
@@ -144,8 +149,8 @@ class EnergyTab(QWidget):
         choice = self.range_choice.currentText()
         if choice != "Custom":
             return range_for(choice, datetime.now(zone).date(), zone)
-        first = self.start_edit.date().toPython()
-        last = self.end_edit.date().toPython() + timedelta(days=1)
+        first = _day(self.start_edit.date())
+        last = _day(self.end_edit.date()) + timedelta(days=1)
         return (datetime.combine(first, time(), zone).astimezone(timezone.utc),
                 datetime.combine(last, time(), zone).astimezone(timezone.utc))  # fmt: skip
 

@@ -51,6 +51,13 @@ RESOLUTION_NAMES = {Resolution.RAW: "raw readings", Resolution.MINUTE: "1-minute
                     Resolution.HOUR: "1-hour rollups"}  # fmt: skip
 
 
+def _single_shot(parent: QWidget, interval_ms: int) -> QTimer:
+    timer = QTimer(parent)
+    timer.setSingleShot(True)
+    timer.setInterval(interval_ms)
+    return timer
+
+
 class HistoryTab(QWidget):
     """Plot, presets, custom range, per-port toggles, resolution, log axis, export."""
 
@@ -74,9 +81,9 @@ class HistoryTab(QWidget):
         self._loader.failed.connect(self._failed)
         self.plot = HistoryPlot(color_of)
         self.plot.range_changed.connect(self._view_moved)
-        self._settle = QTimer(self, singleShot=True, interval=SETTLE_MS)
+        self._settle = _single_shot(self, SETTLE_MS)
         self._settle.timeout.connect(self.reload)
-        self._bar_timer = QTimer(self, singleShot=True, interval=PROGRESS_AFTER_MS)
+        self._bar_timer = _single_shot(self, PROGRESS_AFTER_MS)
         self._bar_timer.timeout.connect(self._show_bar)
         self._build()
 
@@ -92,10 +99,11 @@ class HistoryTab(QWidget):
             top.addWidget(button)
         self.presets.idClicked.connect(self.show_preset)
         top.addSpacing(12)
-        self.start_edit = QDateTimeEdit(calendarPopup=True)
-        self.end_edit = QDateTimeEdit(calendarPopup=True)
+        self.start_edit = QDateTimeEdit()
+        self.end_edit = QDateTimeEdit()
         for edit in (self.start_edit, self.end_edit):
             edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+            edit.setCalendarPopup(True)
         apply = QPushButton("Show range")
         apply.setToolTip("Show the range between the two times")
         apply.clicked.connect(self._apply_custom)
