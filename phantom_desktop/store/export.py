@@ -12,10 +12,11 @@ import csv
 import io
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection
 
@@ -71,6 +72,27 @@ def _query(dialect: str, resolution: Resolution) -> str:
     )
 
 
+def _chunks(conn: Connection, sql: str, params: tuple[Any, ...]) -> Iterator[Sequence[Any]]:
+    """The query's rows, `FETCH` at a time, never all in memory. SQLite's own cursor streams
+    (and skips SQLAlchemy's per-row work); PyMySQL needs its unbuffered cursor, which
+    SQLAlchemy's `stream_results` picks."""
+    if dialect_name(conn) == "sqlite":
+        cursor = conn.connection.cursor()
+        try:
+            cursor.execute(sql, params)
+            while rows := cursor.fetchmany(FETCH):
+                yield rows
+        finally:
+            cursor.close()
+        return
+    result = conn.execution_options(stream_results=True).exec_driver_sql(sql, params)
+    try:
+        while rows := result.fetchmany(FETCH):
+            yield rows
+    finally:
+        result.close()
+
+
 def _csv_field(text: str) -> str:
     """`text` as one CSV field, quoted if it needs to be."""
     buffer = io.StringIO()
@@ -103,23 +125,21 @@ def export_csv(
         bounds = (int(start.timestamp()) // width * width, int(end.timestamp()))
     partial = out.with_name(out.name + ".part")
     written = 0
-    cursor = conn.connection.cursor()
     try:
         total = 0
         if on_progress is not None:
             where = sql.rsplit(" ORDER BY", 1)[0].split(" FROM ", 1)[1]
             for port_id, _name in ports:
-                cursor.execute(f"SELECT count(*) FROM {where}", (port_id, *bounds))
-                (count,) = cursor.fetchone() or (0,)
-                total += int(count)
+                count = conn.exec_driver_sql(f"SELECT count(*) FROM {where}", (port_id, *bounds))
+                total += int(count.scalar() or 0)
             on_progress(ExportProgress(0, total))
         with open(partial, "w", newline="", encoding="utf-8", buffering=1 << 20) as handle:
             writer = csv.writer(handle, lineterminator="\n")
             raw = resolution is Resolution.RAW
             writer.writerow(RAW_HEADER if raw else ROLLUP_HEADER)
             for port_id, name in ports:
-                cursor.execute(sql, (_csv_field(name) + "," if raw else name, port_id, *bounds))
-                while rows := cursor.fetchmany(FETCH):
+                prefix = _csv_field(name) + "," if raw else name
+                for rows in _chunks(conn, sql, (prefix, port_id, *bounds)):
                     if cancel is not None and cancel.is_set():
                         raise ExportCancelled
                     if raw:
@@ -134,6 +154,4 @@ def export_csv(
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    finally:
-        cursor.close()
     return written
