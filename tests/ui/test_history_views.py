@@ -135,3 +135,17 @@ def test_energy_view_ranks_the_always_on_router_first_and_counts_the_cut(qtbot, 
     assert tv.saved_wh == pytest.approx(4.0)
     assert "a year" in tab.headline.text() and "EUR" in tab.headline.text()
     assert "saved by cuts 0.004 kWh" in tab.summary.text()
+
+
+def test_tariff_settings_say_what_is_wrong_and_only_changes_are_saved(qtbot):
+    from phantom_desktop.config import Settings
+    from phantom_desktop.ui.energy.tariff_box import TariffBox
+
+    box = TariffBox(Settings())
+    qtbot.addWidget(box)
+    box.periods.setPlainText("Mon-Fri 22-6")
+    assert "Time-of-use periods: line 1" in (box.error() or "")
+    box.periods.setPlainText("Mon-Fri 22-6 0.18")
+    box.retention.setValue(30)
+    assert box.error() is None
+    assert box.changes(Settings()) == {"tariff_periods": "Mon-Fri 22-6 0.18", "retention_days": 30}
