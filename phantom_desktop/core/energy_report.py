@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
@@ -103,13 +103,19 @@ def saved_wh(episode: Episode, start: float, end: float, now: float) -> float:
     return episode.power_w * overlap_s(episode.ended_at, back, start, end) / 3600.0
 
 
+def baseline_window(start: float, end: float, now: float) -> tuple[float, float]:
+    """The part of a period the always-on figure looks at: its last 48 h (up to now)."""
+    last = min(end, now)
+    return max(start, last - BASELINE_WINDOW_S), last
+
+
 def port_rows(
     port_id: str,
     port_name: str,
     periods: Sequence[tuple[datetime, datetime]],
     buckets: Sequence[EnergyBucket],
     episodes: Sequence[Episode],
-    minute_means: Callable[[float, float], Sequence[float]],
+    minute_means: Callable[[float, float], Iterable[float]],
     tariff: Tariff,
     zone: tzinfo,
     now: float,
@@ -123,7 +129,7 @@ def port_rows(
         standby = sum(b.standby_wh for b in inside)
         cost = tariff.cost(((b.start, b.duration, b.wh) for b in inside), zone)
         standby_cost = tariff.cost(((b.start, b.duration, b.standby_wh) for b in inside), zone)
-        base = always_on_w(minute_means(max(p0, min(p1, now) - BASELINE_WINDOW_S), min(p1, now)))
+        base = always_on_w(minute_means(*baseline_window(p0, p1, now)))
         rows.append(
             EnergyRow(
                 port_id,

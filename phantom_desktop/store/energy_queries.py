@@ -9,14 +9,15 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import datetime, timezone, tzinfo
-from functools import partial
 
+import numpy as np
 from sqlalchemy import Connection, and_, func, or_, select
 
 from phantom_desktop.core.energy_report import (
     EnergyBucket,
     EnergyRow,
     Episode,
+    baseline_window,
     home_rows,
     port_rows,
 )
@@ -24,9 +25,8 @@ from phantom_desktop.core.periods import PeriodBy, period_bounds
 from phantom_desktop.core.tariff import Tariff
 from phantom_desktop.store.models import ACTION_AUTO_CUT, PhantomEvent
 from phantom_desktop.store.rollup_models import Rollup1m
-from phantom_desktop.store.rollup_queries import minute_means
-from phantom_desktop.store.rollups import TABLE_1H, TABLE_1M, bind_timestamp
-from phantom_desktop.store.sql_time import dialect_name, epoch_us
+from phantom_desktop.store.rollups import TABLE_1H, TABLE_1M
+from phantom_desktop.store.sql_time import dialect_name
 
 
 def energy_buckets(conn: Connection, port_id: str, start: float, end: float) -> list[EnergyBucket]:
@@ -50,41 +50,17 @@ def energy_buckets(conn: Connection, port_id: str, start: float, end: float) -> 
     return read(TABLE_1M, 60, m0, h0) + read(TABLE_1H, 3600, h0, h1) + read(TABLE_1M, 60, h1, m1)
 
 
-def _first_power_between(conn: Connection, port_id: str, lo: float, hi: float) -> float | None:
-    """Epoch s of the port's first reading above zero after `lo` and before `hi`."""
-    dialect = dialect_name(conn)
-    mark = "?" if dialect == "sqlite" else "%s"
-    first = conn.exec_driver_sql(
-        f"SELECT min({epoch_us(dialect, 'timestamp')}) FROM power_readings "
-        f"WHERE port_id = {mark} AND timestamp > {mark} AND timestamp < {mark} AND power > 0",
-        (
-            port_id,
-            bind_timestamp(datetime.fromtimestamp(lo, timezone.utc), dialect),
-            bind_timestamp(datetime.fromtimestamp(hi, timezone.utc), dialect),
-        ),
-    ).scalar()
-    return None if first is None else first / 1e6
-
-
 def restored_at(conn: Connection, port_id: str, cut_at: float) -> float | None:
-    """When power came back after a cut: its first reading above zero (None: not yet).
-
-    The 1-minute rollups find the minute; the raw readings in it (if not pruned) the second.
-    """
+    """When power came back after a cut (None: not yet), to the minute: the start of the first
+    1-minute rollup after the cut's minute with a reading above zero. One index range scan;
+    a minute's precision costs at most a minute of standby power per cut."""
     mark = "?" if dialect_name(conn) == "sqlite" else "%s"
-    minute = int(cut_at) // 60 * 60
-    first = _first_power_between(conn, port_id, cut_at, minute + 60)
-    if first is not None:
-        return first
     bucket = conn.exec_driver_sql(
         f"SELECT min(bucket) FROM {TABLE_1M} WHERE port_id = {mark} AND bucket > {mark} "
         "AND max_w > 0",
-        (port_id, minute),
+        (port_id, int(cut_at) // 60 * 60),
     ).scalar()
-    if bucket is None:
-        return None
-    first = _first_power_between(conn, port_id, bucket - 1e-6, bucket + 60)
-    return first if first is not None else float(bucket)
+    return None if bucket is None else float(bucket)
 
 
 def episodes(conn: Connection, port_id: str, start: datetime, end: datetime) -> list[Episode]:
@@ -144,6 +120,10 @@ def energy_report(
 ) -> tuple[dict[str, list[EnergyRow]], list[EnergyRow]]:
     """Rows per port (id, name) and for the whole home, one per period of [start, end)."""
     periods = period_bounds(start, end, by, zone)
+    t_now = now.timestamp()
+    windows = [baseline_window(a.timestamp(), b.timestamp(), t_now) for a, b in periods]
+    lo = min((w[0] for w in windows), default=0.0)
+    hi = max((w[1] for w in windows), default=0.0)
     by_port = {}
     for port_id, name in ports:
         by_port[port_id] = port_rows(
@@ -152,12 +132,34 @@ def energy_report(
             periods,
             energy_buckets(conn, port_id, start.timestamp(), end.timestamp()),
             episodes(conn, port_id, start, end),
-            partial(minute_means, conn, port_id),
+            _MinuteMeans(conn, port_id, lo, hi),
             tariff,
             zone,
             now.timestamp(),
         )
     return by_port, home_rows(by_port, tariff)
+
+
+class _MinuteMeans:
+    """A port's 1-minute means over [lo, hi), read once; called with sub-ranges (epoch s)."""
+
+    def __init__(self, conn: Connection, port_id: str, lo: float, hi: float) -> None:
+        mark = "?" if dialect_name(conn) == "sqlite" else "%s"
+        cursor = conn.connection.cursor()
+        try:
+            cursor.execute(
+                f"SELECT bucket, sum_w / n FROM {TABLE_1M} WHERE port_id = {mark} "
+                f"AND bucket >= {mark} AND bucket < {mark} AND n > 0 ORDER BY bucket",
+                (port_id, int(lo), math.ceil(hi)),
+            )
+            rows = np.array(cursor.fetchall(), dtype=float).reshape(-1, 2)
+        finally:
+            cursor.close()
+        self._t, self._mean = rows[:, 0], rows[:, 1]
+
+    def __call__(self, start: float, end: float) -> np.ndarray:
+        a, b = np.searchsorted(self._t, [start, end])
+        return self._mean[a:b]
 
 
 def first_rollup_at(conn: Connection) -> datetime | None:
