@@ -24,7 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -83,7 +83,7 @@ def day_profile(rng, kind, day_start: int):
 
 
 def timestamps_text(day_start: int) -> list[str]:
-    base = datetime.fromtimestamp(day_start, timezone.utc).replace(tzinfo=None)
+    base = datetime.fromtimestamp(day_start, UTC).replace(tzinfo=None)
     return [(base + timedelta(seconds=s)).isoformat(sep=" ", timespec="microseconds")
             for s in range(DAY)]  # fmt: skip
 
@@ -91,9 +91,10 @@ def timestamps_text(day_start: int) -> list[str]:
 def build(db_url: str, ports: int, days: int, seed: int = 11) -> dict:
     from sqlalchemy import insert
 
+    from phantom_desktop.core.enums import EventAction
     from phantom_desktop.store import repository
     from phantom_desktop.store.database import create_store_engine, session_factory, upgrade_schema
-    from phantom_desktop.store.models import ACTION_AUTO_CUT, ACTION_NOTIFIED, PhantomEvent
+    from phantom_desktop.store.models import PhantomEvent
     from phantom_desktop.store.rollups import roll_up_points
 
     kwargs = {"connect_args": {"local_infile": True}} if db_url.startswith("mysql") else {}
@@ -135,7 +136,7 @@ def build(db_url: str, ports: int, days: int, seed: int = 11) -> dict:
                         zip([port_id] * DAY, texts, (power / 230.0).tolist(), watts, strict=True),
                     )
                 else:
-                    base = datetime.fromtimestamp(day_start, timezone.utc).replace(tzinfo=None)
+                    base = datetime.fromtimestamp(day_start, UTC).replace(tzinfo=None)
                     stamp = base.strftime("%Y-%m-%d ")
                     for s_, w in enumerate(watts):
                         h, rem = divmod(s_, 3600)
@@ -147,11 +148,11 @@ def build(db_url: str, ports: int, days: int, seed: int = 11) -> dict:
                 if events:
                     conn.execute(insert(PhantomEvent), [
                         {"port_id": port_id,
-                         "started_at": datetime.fromtimestamp(a, timezone.utc),
-                         "detected_at": datetime.fromtimestamp(a + MIN_EPISODE_S, timezone.utc),
-                         "ended_at": datetime.fromtimestamp(b, timezone.utc),
+                         "started_at": datetime.fromtimestamp(a, UTC),
+                         "detected_at": datetime.fromtimestamp(a + MIN_EPISODE_S, UTC),
+                         "ended_at": datetime.fromtimestamp(b, UTC),
                          "power_w": w, "wasted_wh": wh,
-                         "action": ACTION_AUTO_CUT if cut else ACTION_NOTIFIED}
+                         "action": EventAction.AUTO_CUT if cut else EventAction.NOTIFIED}
                         for a, b, w, wh, cut in events])  # fmt: skip
                 total += DAY
             if not sqlite:
@@ -208,7 +209,7 @@ def views(db_url: str, first: float, last: float) -> dict:
     app.processEvents()
 
     def load_and_draw(start: float, end: float) -> int:
-        a, b = (datetime.fromtimestamp(x, timezone.utc) for x in (start, end))
+        a, b = (datetime.fromtimestamp(x, UTC) for x in (start, end))
         with engine.connect() as conn:
             series = fetch_series(conn, ids, a, b)
             events = phantom_events(conn, ids, a, b)
@@ -243,8 +244,8 @@ def views(db_url: str, first: float, last: float) -> dict:
         print(f"  {name:5s}: {points:6d} points, fetch+draw {warm:7.1f} ms (cold {cold:.1f}), "
               f"pan frame {frame_ms:5.1f} ms, pan re-fetch+draw {pan_ms:6.1f} ms",
               flush=True)  # fmt: skip
-    month = (datetime.fromtimestamp(max(first, last - 30 * DAY), timezone.utc),
-             datetime.fromtimestamp(last, timezone.utc))  # fmt: skip
+    month = (datetime.fromtimestamp(max(first, last - 30 * DAY), UTC),
+             datetime.fromtimestamp(last, UTC))  # fmt: skip
     for by in (PeriodBy.ALL, PeriodBy.DAY):
 
         def energy(by=by) -> None:
@@ -271,8 +272,8 @@ def export_child(db_url: str, out: str) -> None:
     with engine.connect() as conn:
         ports = conn.execute(select(Port.id, Port.name).order_by(Port.name)).all()
         started = time.perf_counter()
-        everything = (datetime(2000, 1, 1, tzinfo=timezone.utc),
-                      datetime(2100, 1, 1, tzinfo=timezone.utc))  # fmt: skip
+        everything = (datetime(2000, 1, 1, tzinfo=UTC),
+                      datetime(2100, 1, 1, tzinfo=UTC))  # fmt: skip
         rows = export_csv(conn, ports, *everything, Resolution.RAW, Path(out))
         seconds = time.perf_counter() - started
     print(json.dumps({"rows": rows, "seconds": seconds}))

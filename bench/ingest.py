@@ -181,7 +181,7 @@ def start_server(db_url: str | None, port: int, workdir: Path) -> tuple[subproce
     if db_url is None:
         command = [sys.executable, __file__, "--serve-instant", str(port)]
     else:
-        command = [sys.executable, "-m", "phantom_desktop", "serve", "--port", str(port)]
+        command = [sys.executable, "-m", "phantom_desktop", "serve", "--http-port", str(port)]
         command += ["--db", db_url]
     log_path = workdir / "serve.log"
     env = dict(os.environ, PHANTOM_HOME=str(workdir / "home"), QT_QPA_PLATFORM="offscreen")

@@ -12,7 +12,7 @@ export PHANTOM_HOME=$home
 unset QT_QPA_PLATFORM
 
 xvfb-run -a -s "-screen 0 1400x900x24" bash -c '
-    "$0" --demo --port 0 >"$1/app.out" 2>&1 &
+    "$0" --demo --http-port 0 >"$1/app.out" 2>&1 &
     app=$!
     for _ in $(seq 1 30); do
         xdotool search --name "Phantom Desktop" >/dev/null 2>&1 && break

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -12,7 +15,12 @@ from phantom_desktop.config import AppPaths, Settings
 from phantom_desktop.ingest.live_feed import LiveFeed
 from phantom_desktop.ingest.writer import Writer
 from phantom_desktop.store.database import describe_url, open_store, session_factory
+from phantom_desktop.store.maintenance import Maintenance
 from phantom_desktop.store.repository import ensure_local_user
+
+if TYPE_CHECKING:
+    from phantom_desktop.ingest.http_server import HttpServer
+    from phantom_desktop.ingest.serial.source import SerialSource
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +37,12 @@ class Services:
     user_id: str
     writer: Writer
     live_feed: LiveFeed
-    http_server: object | None = None  # phantom_desktop.ingest.http_server.HttpServer
-    sources: list = field(default_factory=list)  # serial sources, each with start()/stop()
+    maintenance: Maintenance | None = None
+    http_server: HttpServer | None = None
+    sources: list[SerialSource] = field(default_factory=list)
+    # One serial restart at a time (each stops the sources the previous one started).
+    serial_restart_lock: threading.Lock = field(default_factory=threading.Lock)
+    stopped: bool = False
 
     @property
     def db_description(self) -> str:
@@ -38,17 +50,20 @@ class Services:
 
     @property
     def listen_url(self) -> str | None:
-        return getattr(self.http_server, "url", None)
+        return self.http_server.url if self.http_server is not None else None
 
     def stop(self) -> None:
-        """Stop sources first, then the writer, which commits everything already accepted."""
-        for source in self.sources:
-            try:
-                source.stop()
-            except Exception:
-                log.exception("stopping %s failed", source)
+        """Stop sources first, then the writer, which commits everything already accepted.
+
+        A serial restart in progress finishes first; one that starts later does nothing.
+        """
+        with self.serial_restart_lock:
+            self.stopped = True
+            _stop_sources(self.sources)
         if self.http_server is not None:
             self.http_server.stop()
+        if self.maintenance is not None:
+            self.maintenance.stop()
         self.writer.stop()
         self.engine.dispose()
 
@@ -66,24 +81,54 @@ def start_serial_sources(services: Services) -> None:
 def restart_serial_sources(services: Services, serial_sources: list[dict]) -> None:
     """Apply a new `serial_sources` list now: build its sources, stop the running ones, start.
 
-    Blocks while the old threads stop (a read timeout or one Modbus transaction each): call it
-    off the GUI thread. An invalid entry raises SerialConfigError and leaves everything running.
+    Blocks while the old threads stop (a read timeout or one Modbus transaction each): the
+    window calls `restart_serial_sources_async`. An invalid entry raises SerialConfigError and
+    leaves everything running.
     """
     from phantom_desktop.ingest.serial.factory import ports_without_relay, sources_from_settings
 
-    wanted = replace(services.settings, serial_sources=list(serial_sources))
-    new_sources = sources_from_settings(wanted, services.writer, services.sessions)
-    services.writer.ports_without_relay = ports_without_relay(new_sources)
-    old_sources, services.sources = services.sources, []
-    for source in old_sources:
+    with services.serial_restart_lock:
+        if services.stopped:
+            return
+        wanted = replace(services.settings, serial_sources=list(serial_sources))
+        new_sources = sources_from_settings(wanted, services.writer, services.sessions)
+        services.writer.ports_without_relay = ports_without_relay(new_sources)
+        old_sources, services.sources = services.sources, []
+        _stop_sources(old_sources)
+        services.settings.serial_sources = wanted.serial_sources
+        services.sources = new_sources
+        for source in new_sources:
+            source.start()
+
+
+def restart_serial_sources_async(
+    services: Services,
+    serial_sources: list[dict],
+    on_done: Callable[[Exception | None], None],
+) -> threading.Thread:
+    """`restart_serial_sources` on a thread of its own; then `on_done(None)`, or
+    `on_done(error)` (SerialConfigError: nothing changed), called on that thread."""
+
+    def run() -> None:
+        try:
+            restart_serial_sources(services, serial_sources)
+        except Exception as exc:
+            log.warning("restarting the serial sources failed: %s", exc)
+            on_done(exc)
+            return
+        on_done(None)
+
+    thread = threading.Thread(target=run, name="phantom-serial-restart", daemon=True)
+    thread.start()
+    return thread
+
+
+def _stop_sources(sources: list[SerialSource]) -> None:
+    for source in sources:
         try:
             source.stop()
         except Exception:
             log.exception("stopping %s failed", source)
-    services.settings.serial_sources = wanted.serial_sources
-    services.sources = new_sources
-    for source in new_sources:
-        source.start()
 
 
 def start_ingestion(services: Services, host: str | None = None, port: int | None = None) -> None:
@@ -129,5 +174,17 @@ def open_services(
     live_feed = LiveFeed()
     if live_view:
         writer.add_listener(live_feed.publish)
+    writer.tariff = settings.tariff()
     writer.start()
-    return Services(paths, settings, url, engine, sessions, user_id, writer, live_feed)
+    maintenance = Maintenance(engine, settings.retention_days)
+    maintenance.start()
+    return Services(paths, settings, url, engine, sessions, user_id, writer, live_feed, maintenance)
+
+
+def apply_energy_settings(services: Services, settings: Settings) -> None:
+    """Saved Settings take effect: alerts use the new tariff, pruning the new retention."""
+    services.settings = settings
+    services.writer.tariff = settings.tariff()
+    if services.maintenance is not None:
+        services.maintenance.retention_days = settings.retention_days
+        services.maintenance.prune_now()

@@ -49,7 +49,8 @@ def run_window(paths: AppPaths, settings: Settings, args: argparse.Namespace) ->
     from phantom_desktop.resources_path import app_icon, style_sheet
 
     install_qt_message_handler()  # before QApplication: platform plugin errors happen there
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("Phantom Desktop")
     app.setOrganizationName("Phantom Desktop")
     app.setDesktopFileName("phantom-desktop")

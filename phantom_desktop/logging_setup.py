@@ -95,7 +95,7 @@ def install_excepthook(log_file: Path) -> None:
         reporter.report(exc_type, exc, tb)
 
     def thread_excepthook(args: threading.ExceptHookArgs) -> None:
-        if issubclass(args.exc_type, SystemExit):
+        if issubclass(args.exc_type, SystemExit) or args.exc_value is None:
             return
         name = args.thread.name if args.thread else "?"
         exc_info = (args.exc_type, args.exc_value, args.exc_traceback)

@@ -18,12 +18,10 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import func, select
-
 from phantom_desktop.app import Services, open_services, start_ingestion
 from phantom_desktop.config import AppPaths, Settings
 from phantom_desktop.store import repository
-from phantom_desktop.store.models import Notification, PhantomEvent, PowerReading
+from phantom_desktop.store.summaries import stored_counts
 
 
 class SelfTestFailure(RuntimeError):
@@ -68,11 +66,12 @@ def _ingest(services: Services) -> tuple[str, list[str]]:
         f"standby reading: expected phantomDetected and portStatus off, got {data}",
     )
     with services.sessions() as session:
-        readings = session.scalar(select(func.count()).select_from(PowerReading))
-        events = session.scalar(select(func.count()).select_from(PhantomEvent))
-        notes = session.scalar(select(func.count()).select_from(Notification))
-    _check(readings == 2, f"stored readings: expected 2, found {readings}")
-    _check(events == 1 and notes == 1, f"phantom event/notification: {events}/{notes}")
+        stored = stored_counts(session)
+    _check(stored.readings == 2, f"stored readings: expected 2, found {stored.readings}")
+    _check(
+        stored.events == 1 and stored.notifications == 1,
+        f"phantom event/notification: {stored.events}/{stored.notifications}",
+    )
     return port_id, ["HTTP 201 x2", "phantom detected and port cut", "2 readings stored"]
 
 

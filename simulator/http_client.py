@@ -151,7 +151,7 @@ class _PortRunner:
             retry_after_s = 0.0
             try:
                 answer = await self._post(body)
-            except (aiohttp.ClientConnectionError, asyncio.TimeoutError):
+            except (TimeoutError, aiohttp.ClientConnectionError):
                 problem = f"app not reachable at {self._endpoint}"
             except aiohttp.ClientError as exc:
                 problem = f"no complete answer from {self._endpoint} ({exc})"

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 
 import pytest
 from sqlalchemy import inspect, text
+
+from phantom_desktop.app import Services, open_services
+from phantom_desktop.config import AppPaths, Settings
 
 DEFAULT_MYSQL_URL = "mysql+pymysql://root@127.0.0.1:3306/test"
 
@@ -62,6 +66,15 @@ def db_url(request, tmp_path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'phantom.db'}"
     return request.getfixturevalue("mysql_url")
+
+
+@pytest.fixture
+def services(tmp_path) -> Iterator[Services]:
+    """The app's services (writer running, no sources, no HTTP) on a throw-away SQLite file."""
+    paths = AppPaths(tmp_path / "c", tmp_path / "d", tmp_path / "l")
+    services = open_services(paths, Settings(), db_url=f"sqlite:///{tmp_path}/t.db")
+    yield services
+    services.stop()
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 import configparser
 import fnmatch
 import struct
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -75,7 +76,6 @@ def test_style_sheet_parses_without_qt_warnings(qapp):
 
 
 def _pyproject_setuptools() -> dict:
-    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
     return tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]
 
 

@@ -61,7 +61,16 @@ def test_simulator_process_feeds_serve_process(tmp_path, plug_strip):
     base = f"http://127.0.0.1:{port}"
     env = dict(os.environ, PHANTOM_HOME=str(tmp_path / "home"))
     server = subprocess.Popen(
-        [sys.executable, "-m", "phantom_desktop", "serve", "--port", str(port), "--db", db_url],
+        [
+            sys.executable,
+            "-m",
+            "phantom_desktop",
+            "serve",
+            "--http-port",
+            str(port),
+            "--db",
+            db_url,
+        ],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -94,7 +94,9 @@ class PortDetector:
     _episode: _Episode | None = field(default=None, repr=False)
 
     @classmethod
-    def resume(cls, rules: PortRules, started_at: datetime, last_at: datetime, power_w: float):
+    def resume(
+        cls, rules: PortRules, started_at: datetime, last_at: datetime, power_w: float
+    ) -> PortDetector:
         """Continue an event that was open when the app last stopped."""
         detector = cls(rules, Phase.DETECTED, last_at)
         detector._episode = _Episode(started_at, last_at, power_w)

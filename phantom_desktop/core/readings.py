@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 MAX_VOLTAGE_V = 1000.0
 MAX_CURRENT_A = 1000.0
 MAX_POWER_W = 1_000_000.0
 # Buffered readings may be old, but not from before the epoch of cheap meters nor from the future.
 MAX_FUTURE_SKEW = timedelta(minutes=5)
-OLDEST_TIMESTAMP = datetime(2000, 1, 1, tzinfo=timezone.utc)
+OLDEST_TIMESTAMP = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 class ReadingError(ValueError):
@@ -33,7 +34,7 @@ class ReadingValues:
     timestamp: datetime
 
 
-def _number(body: dict, field: str, maximum: float) -> float:
+def _number(body: dict[str, Any], field: str, maximum: float) -> float:
     if field not in body or body[field] is None:
         raise ReadingError(field, f"'{field}' is required")
     value = body[field]
@@ -57,7 +58,7 @@ def parse_timestamp(value: object, now: datetime) -> datetime:
         if not math.isfinite(value):
             raise ReadingError("timestamp", "'timestamp' must be a finite number")
         try:
-            ts = datetime.fromtimestamp(float(value), tz=timezone.utc)
+            ts = datetime.fromtimestamp(float(value), tz=UTC)
         except (OverflowError, OSError, ValueError) as exc:
             raise ReadingError("timestamp", "'timestamp' is out of range") from exc
     elif isinstance(value, str):
@@ -70,7 +71,7 @@ def parse_timestamp(value: object, now: datetime) -> datetime:
             raise ReadingError(
                 "timestamp", "'timestamp' must be ISO 8601 or epoch seconds"
             ) from exc
-        ts = ts.replace(tzinfo=timezone.utc) if ts.tzinfo is None else ts.astimezone(timezone.utc)
+        ts = ts.replace(tzinfo=UTC) if ts.tzinfo is None else ts.astimezone(UTC)
     else:
         raise ReadingError("timestamp", "'timestamp' must be ISO 8601 or epoch seconds")
     if ts < OLDEST_TIMESTAMP:
@@ -80,7 +81,7 @@ def parse_timestamp(value: object, now: datetime) -> datetime:
     return ts
 
 
-def parse_port_id(body: dict) -> str:
+def parse_port_id(body: dict[str, Any]) -> str:
     """Return the port id as a non-empty string of sensible length."""
     port_id = body.get("portId")
     if port_id is None:
@@ -97,7 +98,7 @@ def parse_reading(body: object, now: datetime | None = None) -> ReadingValues:
     """Validate one reading object; raise ReadingError naming the first bad field."""
     if not isinstance(body, dict):
         raise ReadingError("body", "a reading must be a JSON object")
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     port_id = parse_port_id(body)
     voltage = _number(body, "voltage", MAX_VOLTAGE_V)
     current = _number(body, "current", MAX_CURRENT_A)
@@ -110,5 +111,5 @@ def parse_reading(body: object, now: datetime | None = None) -> ReadingValues:
 def format_timestamp(ts: datetime) -> str:
     """Render aware or naive-UTC time as the contract's `2024-01-01T12:00:00.000Z`."""
     if ts.tzinfo is not None:
-        ts = ts.astimezone(timezone.utc).replace(tzinfo=None)
+        ts = ts.astimezone(UTC).replace(tzinfo=None)
     return ts.isoformat(timespec="milliseconds") + "Z"

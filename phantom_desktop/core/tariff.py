@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone, tzinfo
+from datetime import UTC, datetime, tzinfo
 
 from phantom_desktop.core.energy import HOURS_PER_YEAR
 
@@ -97,7 +97,7 @@ class Tariff:
         return total
 
     def _price_until_next_hour(self, t: float, zone: tzinfo) -> tuple[float, float]:
-        local = datetime.fromtimestamp(t, timezone.utc).astimezone(zone)
+        local = datetime.fromtimestamp(t, UTC).astimezone(zone)
         offset = local.utcoffset()
         offset_s = offset.total_seconds() if offset is not None else 0.0
         boundary = t + HOUR_S - (t + offset_s) % HOUR_S

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 _RELATIVE = re.compile(r"^\s*-\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$", re.IGNORECASE)
@@ -20,11 +20,11 @@ def parse_time(text: str, now: datetime, zone: tzinfo) -> datetime:
     """An aware UTC datetime. Naive ISO times are read in `zone` (the user's local time)."""
     text = text.strip()
     if text.lower() == "now":
-        return now.astimezone(timezone.utc)
+        return now.astimezone(UTC)
     match = _RELATIVE.match(text)
     if match:
         seconds = float(match[1]) * _UNITS[match[2].lower()]
-        return (now - timedelta(seconds=seconds)).astimezone(timezone.utc)
+        return (now - timedelta(seconds=seconds)).astimezone(UTC)
     try:
         value = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
@@ -34,7 +34,7 @@ def parse_time(text: str, now: datetime, zone: tzinfo) -> datetime:
         ) from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=zone)
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)
 
 
 def local_zone() -> tzinfo:
@@ -48,7 +48,7 @@ def local_zone() -> tzinfo:
         if name:
             with contextlib.suppress(ZoneInfoNotFoundError, ValueError):
                 return ZoneInfo(name)
-    return datetime.now().astimezone().tzinfo or timezone.utc
+    return datetime.now().astimezone().tzinfo or UTC
 
 
 def zone_named(name: str) -> tzinfo:

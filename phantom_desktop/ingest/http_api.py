@@ -1,4 +1,5 @@
-"""Request handling of the device HTTP API (DESIGN.md, "The HTTP contract"), on the server's loop.
+"""Request handling of the device HTTP API (docs/ARCHITECTURE.md, "HTTP contract"), on the
+server's loop.
 
 A handler checks the request (content type, size, JSON, token present, fields), hands the readings
 to the writer thread with an asyncio future as the tag, and answers when the writer resolves that
@@ -24,9 +25,11 @@ import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from typing import Any
 
 from aiohttp import hdrs, web
+from multidict import istr
 from sqlalchemy import Engine, text
 
 from phantom_desktop import __version__
@@ -61,17 +64,25 @@ class HttpStats:
     rejected: int
 
 
+Headers = Mapping[str, str] | Mapping[istr, str]
+
+
 class _Rejection(Exception):
     """Answer the request with a JSON error body."""
 
-    def __init__(self, status: int, message: str, headers: Mapping[str, str] | None = None):
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        headers: Headers | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.headers = headers
 
 
-def _json(status: int, payload: object, headers: Mapping[str, str] | None = None) -> web.Response:
+def _json(status: int, payload: object, headers: Headers | None = None) -> web.Response:
     return web.Response(
         body=_encode(payload).encode(),
         status=status,
@@ -81,7 +92,7 @@ def _json(status: int, payload: object, headers: Mapping[str, str] | None = None
     )
 
 
-def _reading_json(stored: StoredReading) -> dict:
+def _reading_json(stored: StoredReading) -> dict[str, Any]:
     return {
         "id": stored.id,
         "voltage": stored.voltage,
@@ -98,7 +109,7 @@ def _is_json(content_type: str) -> bool:
     )
 
 
-def _token(request: web.BaseRequest, body: dict) -> str:
+def _token(request: web.BaseRequest, body: dict[str, Any]) -> str:
     token = body.get("deviceToken")
     if token is None or token == "":
         scheme, _, value = request.headers.get(hdrs.AUTHORIZATION, "").partition(" ")
@@ -131,8 +142,9 @@ class _FutureSink:
             log.warning("dropping %d outcomes: the HTTP server has stopped", len(results))
 
 
-def _resolve(results: list[tuple[asyncio.Future, Outcome]]) -> None:
+def _resolve(results: list[tuple[object, Outcome]]) -> None:
     for future, outcome in results:
+        assert isinstance(future, asyncio.Future)  # the tag of every submission of ours
         if not future.done():  # cancelled when its request was abandoned
             future.set_result(outcome)
 
@@ -149,7 +161,7 @@ class DeviceApi:
         self,
         writer: Writer,
         engine: Engine | None,
-        spec: dict,
+        spec: dict[str, Any],
         max_body_bytes: int = MAX_BODY_BYTES,
         max_batch_readings: int = MAX_BATCH_READINGS,
         max_batch_bytes: int = MAX_BATCH_BYTES,
@@ -222,7 +234,7 @@ class DeviceApi:
             raise _Rejection(400, "'readings' must be a non-empty list of readings")
         if len(items) > self._max_batch_readings:
             raise _Rejection(413, f"'readings' holds at most {self._max_batch_readings} readings")
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         values = []
         for index, item in enumerate(items):
             try:
@@ -265,7 +277,7 @@ class DeviceApi:
         return web.Response(body=self._spec, content_type="application/json", charset="utf-8")
 
     # -- helpers -----------------------------------------------------------------------------
-    async def _json_body(self, request: web.BaseRequest, limit: int) -> dict:
+    async def _json_body(self, request: web.BaseRequest, limit: int) -> dict[str, Any]:
         declared = request.headers.get(hdrs.CONTENT_TYPE)
         if declared is not None and not _is_json(declared):
             raise _Rejection(415, f"Content-Type must be application/json, not {declared!r}")

@@ -1,4 +1,5 @@
-"""The device HTTP server: aiohttp on an asyncio loop of its own thread (DESIGN.md, "Threads").
+"""The device HTTP server: aiohttp on an asyncio loop of its own thread (docs/ARCHITECTURE.md,
+"Threads").
 
 `start()` returns once the socket is bound, or raises `ListenError` saying what to change.
 `stop()` closes the listening socket, lets requests in flight get their answers (the writer still
@@ -16,6 +17,10 @@ import threading
 from functools import partial
 
 from aiohttp import web
+from aiohttp.abc import AbstractStreamWriter
+from aiohttp.http_parser import RawRequestMessage
+from aiohttp.streams import StreamReader
+from aiohttp.web_protocol import RequestHandler
 from sqlalchemy import Engine
 
 from phantom_desktop import __version__
@@ -43,9 +48,11 @@ class ListenError(OSError):
 def _listen_error(exc: BaseException, host: str, port: int) -> ListenError:
     code = getattr(exc, "errno", None)
     if code == errno.EADDRINUSE:
-        message = f"port {port} is already in use — set another with --port"
+        message = f"port {port} is already in use — set another with --http-port"
     elif code == errno.EACCES:
-        message = f"not allowed to listen on port {port} — choose a port above 1023 with --port"
+        message = (
+            f"not allowed to listen on port {port} — choose a port above 1023 with --http-port"
+        )
     elif code == errno.EADDRNOTAVAIL or isinstance(exc, socket.gaierror):
         message = f"cannot listen on {host}: not an address of this machine — check --host"
     else:
@@ -63,9 +70,19 @@ def _finish_tasks(loop: asyncio.AbstractEventLoop) -> None:
     loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
 
 
-def _make_request(max_bytes: int, loop: asyncio.AbstractEventLoop, *args) -> web.BaseRequest:
+def _make_request(
+    max_bytes: int,
+    loop: asyncio.AbstractEventLoop,
+    message: RawRequestMessage,
+    payload: StreamReader,
+    protocol: RequestHandler,
+    writer: AbstractStreamWriter,
+    task: asyncio.Task[None],
+) -> web.BaseRequest:
     """aiohttp's request object, with the body limit of our largest route."""
-    return web.BaseRequest(*args, loop, client_max_size=max_bytes)
+    return web.BaseRequest(
+        message, payload, protocol, writer, task, loop, client_max_size=max_bytes
+    )
 
 
 class HttpServer:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from phantom_desktop.core.enums import CutReason, PortStatus
 from phantom_desktop.core.readings import ReadingValues
 
 # Outcome statuses follow the HTTP contract so every source shares one vocabulary.
@@ -51,7 +52,7 @@ class StoredReading:
     current: float
     power: float
     phantom: bool
-    port_status: str
+    port_status: PortStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,9 +74,9 @@ class PortCommand:
     """
 
     port_id: str
-    status: str | None = None
+    status: PortStatus | None = None
     rules_changed: bool = False
-    done: Future[str] = field(default_factory=Future)
+    done: Future[PortStatus] = field(default_factory=Future)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,8 +98,8 @@ class PhantomAlert:
 @dataclass(frozen=True, slots=True)
 class PortStatusChange:
     port_id: str
-    status: str
-    reason: str  # "auto_cut", "manual"
+    status: PortStatus
+    reason: CutReason
 
 
 @dataclass(slots=True)

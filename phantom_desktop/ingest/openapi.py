@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+JsonObject = dict[str, Any]
+
 _JSON = "application/json"
 
 
-def _ref(name: str) -> dict:
+def _ref(name: str) -> JsonObject:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _error(description: str) -> dict:
+def _error(description: str) -> JsonObject:
     return {"description": description, "content": {_JSON: {"schema": _ref("Error")}}}
 
 
-def _retry_after() -> dict:
+def _retry_after() -> JsonObject:
     return {
         "Retry-After": {
             "description": "Seconds to wait before sending again.",
@@ -22,7 +26,7 @@ def _retry_after() -> dict:
     }
 
 
-def _ingest_errors(max_body_bytes: int, too_large: str = "") -> dict:
+def _ingest_errors(max_body_bytes: int, too_large: str = "") -> JsonObject:
     """The error answers shared by both ingestion routes."""
     return {
         "400": _error(
@@ -45,14 +49,14 @@ def _ingest_errors(max_body_bytes: int, too_large: str = "") -> dict:
     }
 
 
-def _common_errors() -> dict:
+def _common_errors() -> JsonObject:
     return {
         "405": _error("Method not allowed on this path."),
         "500": _error("Unexpected server error (a bug; it is logged)."),
     }
 
 
-def _schemas() -> dict:
+def _schemas() -> JsonObject:
     number = {"type": "number", "minimum": 0}
     reading_fields = {
         "portId": {"type": "string", "minLength": 1, "maxLength": 64, "description": "Port id."},
@@ -182,15 +186,16 @@ def _schemas() -> dict:
     }
 
 
-def _json_body(schema: str) -> dict:
+def _json_body(schema: str) -> JsonObject:
     return {"required": True, "content": {_JSON: {"schema": _ref(schema)}}}
 
 
 def openapi_spec(
     *, version: str, max_body_bytes: int, max_batch_readings: int, max_batch_bytes: int
-) -> dict:
+) -> JsonObject:
     """The spec of every route, with every status it can answer."""
-    security = [{}, {"bearerToken": []}]  # the token may also be in the body
+    # The token may also be in the body.
+    security: list[dict[str, list[str]]] = [{}, {"bearerToken": []}]
     return {
         "openapi": "3.0.3",
         "info": {

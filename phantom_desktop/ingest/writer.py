@@ -12,15 +12,19 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Iterable
-from datetime import datetime, timezone
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
+from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import Connection, Engine, event, insert, select, update
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from phantom_desktop.core.detection import PortDetector, Verdict
+from phantom_desktop.core.alert_text import phantom_alert_message
+from phantom_desktop.core.detection import EpisodeEnded, PortDetector, Verdict
+from phantom_desktop.core.enums import CutReason, PortStatus
 from phantom_desktop.core.readings import ReadingValues
-from phantom_desktop.ingest.lookups import Credential, Lookups, PortRow, device_key
+from phantom_desktop.core.tariff import Tariff
 from phantom_desktop.ingest.messages import (
     CREATED,
     FORBIDDEN,
@@ -33,20 +37,12 @@ from phantom_desktop.ingest.messages import (
     PhantomAlert,
     PortCommand,
     PortStatusChange,
+    ReplySink,
     StoredReading,
     Submission,
 )
-from phantom_desktop.store.models import (
-    ACTION_AUTO_CUT,
-    ACTION_NOTIFIED,
-    PORT_ACTIVE,
-    PORT_OFF,
-    DeviceToken,
-    Notification,
-    PhantomEvent,
-    Port,
-    PowerReading,
-)
+from phantom_desktop.store import ingest_queries as sql
+from phantom_desktop.store.lookups import CachedPort, Credential, Lookups, device_key
 from phantom_desktop.store.rollups import RollupKeeper
 
 log = logging.getLogger(__name__)
@@ -56,19 +52,15 @@ MAX_QUEUED = 20000
 TOKEN_TOUCH_INTERVAL_S = 60.0
 _STOP = object()
 
-# Ids come back sorted: rows of one INSERT get increasing ids in VALUES order (SQLite rowids,
-# MariaDB AUTO_INCREMENT), and asking SQLAlchemy to sort makes SQLite insert row by row.
-_insert_readings = insert(PowerReading).returning(PowerReading.id)
-
 
 class _Batch:
     """Working state of one transaction."""
 
     def __init__(self) -> None:
-        self.rows: list[dict] = []
-        self.pending: list[tuple[Submission, list[tuple[ReadingValues, bool, str]]]] = []
+        self.rows: list[dict[str, Any]] = []
+        self.pending: list[tuple[Submission, list[tuple[ReadingValues, bool, PortStatus]]]] = []
         self.errors: list[tuple[Submission, Outcome]] = []
-        self.commands: list[tuple[PortCommand, str]] = []
+        self.commands: list[tuple[PortCommand, PortStatus]] = []
         self.live = CommittedBatch()
         self.touched_ports: set[str] = set()
 
@@ -89,6 +81,7 @@ class Writer:
         self._token_touched: dict[int, float] = {}
         self._lookups = Lookups()
         self._rollups = RollupKeeper()
+        self.tariff: Tariff | None = None  # alerts say what the standby costs a year
         self._conn: Connection | None = None
         self._listeners: list[BatchListener] = []
         self.committed_readings = 0
@@ -144,8 +137,16 @@ class Writer:
         self._queue.put(submission)
         return True
 
-    def command(self, command: PortCommand) -> PortCommand:
-        """Queue a port change; wait on `command.done` for the result."""
+    def command(
+        self, command: PortCommand, on_done: Callable[[Future[PortStatus]], None] | None = None
+    ) -> PortCommand:
+        """Queue a port change; `command.done` resolves with the port's status once committed.
+
+        `on_done(command.done)` is called then, on the writer thread (at once, on the caller's,
+        when the writer is stopped): it must not block; hand the result on (a queued signal).
+        """
+        if on_done is not None:
+            command.done.add_done_callback(on_done)
         if not self._accepting:
             command.done.set_exception(RuntimeError("ingestion is stopped"))
             return command
@@ -211,7 +212,7 @@ class Writer:
 
     def _fail(self, items: Iterable[object], exc: Exception) -> None:
         outcome = Outcome(UNAVAILABLE, "Store unavailable: the reading was not stored, retry later")
-        by_sink: dict[int, tuple[object, list]] = {}
+        by_sink: dict[int, tuple[ReplySink, list[tuple[object, Outcome]]]] = {}
         for item in items:
             if isinstance(item, PortCommand):
                 if not item.done.done():
@@ -223,7 +224,7 @@ class Writer:
 
     def _deliver(self, batch: _Batch) -> None:
         self.committed_readings += len(batch.live.readings)
-        by_sink: dict[int, tuple[object, list]] = {}
+        by_sink: dict[int, tuple[ReplySink, list[tuple[object, Outcome]]]] = {}
         for submission, outcome in batch.errors:
             by_sink.setdefault(id(submission.sink), (submission.sink, []))[1].append(
                 (submission.tag, outcome)
@@ -245,7 +246,9 @@ class Writer:
                     log.exception("a batch listener failed")
 
     @staticmethod
-    def _stored_outcomes(batch: _Batch):
+    def _stored_outcomes(
+        batch: _Batch,
+    ) -> Iterator[tuple[Submission, tuple[StoredReading, ...]]]:
         position = 0
         readings = batch.live.readings
         for submission, entries in batch.pending:
@@ -253,7 +256,7 @@ class Writer:
             position += len(entries)
 
     @staticmethod
-    def _safe_deliver(sink, results) -> None:
+    def _safe_deliver(sink: ReplySink, results: list[tuple[object, Outcome]]) -> None:
         try:
             sink.deliver(results)
         except Exception:
@@ -261,7 +264,7 @@ class Writer:
 
     # -- one transaction ---------------------------------------------------------------------
     def _process(self, conn: Connection, items: list[object], batch: _Batch) -> None:
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         submissions = [item for item in items if isinstance(item, Submission)]
         self._lookups.refresh(conn)
         credentials = self._lookups.credentials(
@@ -282,35 +285,27 @@ class Writer:
                 self._accept(conn, item, credentials, ports, batch)
 
         if batch.rows:
-            ids = sorted(conn.execute(_insert_readings, batch.rows).scalars())
-            self._collect_stored(batch, ids)
+            self._collect_stored(batch, sql.insert_readings(conn, batch.rows))
             thresholds = {p: ports[p].threshold_w for p in port_ids if p in ports}
             self._rollups.apply(conn, batch.rows, thresholds)
         used = {credentials[s.token_hash] for s in submissions if s.token_hash in credentials}
         self._touch_tokens(conn, used, now)
 
     def _sync_detectors(
-        self, conn: Connection, ports: dict[str, PortRow], now: datetime, batch: _Batch
+        self, conn: Connection, ports: dict[str, CachedPort], now: datetime, batch: _Batch
     ) -> None:
         """Create detectors for new ports (resuming open events) and follow external changes."""
         new = [port_id for port_id in ports if port_id not in self._detectors]
         if new:
-            open_rows = conn.execute(
-                select(
-                    PhantomEvent.port_id,
-                    PhantomEvent.id,
-                    PhantomEvent.started_at,
-                    PhantomEvent.detected_at,
-                    PhantomEvent.power_w,
-                ).where(PhantomEvent.port_id.in_(new), PhantomEvent.ended_at.is_(None))
-            )
-            resumed = {row[0]: row for row in open_rows}
+            resumed = sql.open_events(conn, new)
             for port_id in new:
                 rules = ports[port_id].rules
-                row = resumed.get(port_id)
-                if row is not None and ports[port_id].status == PORT_ACTIVE:
-                    self._detectors[port_id] = PortDetector.resume(rules, row[2], row[3], row[4])
-                    self._open_events[port_id] = row[1]
+                open_event = resumed.get(port_id)
+                if open_event is not None and ports[port_id].status == PortStatus.ACTIVE:
+                    self._detectors[port_id] = PortDetector.resume(
+                        rules, open_event.started_at, open_event.detected_at, open_event.power_w
+                    )
+                    self._open_events[port_id] = open_event.id
                 else:
                     self._detectors[port_id] = PortDetector(rules)
         for port_id, port in ports.items():
@@ -318,7 +313,7 @@ class Writer:
             detector = self._detectors[port_id]
             if detector.rules != port.rules:
                 detector.rules = port.rules
-            if port.status == PORT_OFF:  # cut elsewhere (another machine, the command line)
+            if port.status == PortStatus.OFF:  # cut elsewhere (another machine, the command line)
                 self._end_episode(conn, port_id, detector.port_turned_off(now))
 
     def _accept(
@@ -326,7 +321,7 @@ class Writer:
         conn: Connection,
         submission: Submission,
         credentials: dict[str, Credential],
-        ports: dict[str, PortRow],
+        ports: dict[str, CachedPort],
         batch: _Batch,
     ) -> None:
         key = submission.token_hash or device_key(submission.device_id or "")
@@ -362,7 +357,7 @@ class Writer:
 
     @staticmethod
     def _port_error(
-        submission: Submission, credential: Credential, ports: dict[str, PortRow]
+        submission: Submission, credential: Credential, ports: dict[str, CachedPort]
     ) -> Outcome | None:
         many = len(submission.readings) > 1
         for index, values in enumerate(submission.readings):
@@ -375,9 +370,9 @@ class Writer:
         return None
 
     def _judge(
-        self, conn: Connection, port: PortRow, values: ReadingValues, batch: _Batch
+        self, conn: Connection, port: CachedPort, values: ReadingValues, batch: _Batch
     ) -> Verdict:
-        if port.status == PORT_OFF:
+        if port.status == PortStatus.OFF:
             return Verdict(phantom=False)
         detector = self._detectors[port.id]
         verdict = detector.feed(values.timestamp, values.power)
@@ -387,38 +382,24 @@ class Writer:
             self._end_episode(conn, port.id, verdict.ended)
         return verdict
 
-    def _open_event(self, conn: Connection, port: PortRow, verdict: Verdict, batch: _Batch) -> None:
+    def _open_event(
+        self, conn: Connection, port: CachedPort, verdict: Verdict, batch: _Batch
+    ) -> None:
         detected = verdict.detected
         assert detected is not None
         ended = verdict.ended
-        event_id = conn.execute(
-            insert(PhantomEvent).values(
-                port_id=port.id,
-                started_at=detected.started_at,
-                detected_at=detected.detected_at,
-                ended_at=ended.ended_at if ended else None,
-                power_w=ended.mean_power_w if ended else detected.power_w,
-                wasted_wh=ended.wasted_wh if ended else 0.0,
-                action=ACTION_AUTO_CUT if detected.cut else ACTION_NOTIFIED,
-            )
-        ).inserted_primary_key[0]
+        event_id = sql.insert_event(conn, port.id, detected, ended)
         if ended is None:
             self._open_events[port.id] = event_id
-        if not detected.cut:
-            action = "auto-cut is off for this port"
-        elif port.id in self.ports_without_relay:
-            action = "port marked off, but its meter has no relay: switch the appliance off by hand"
-        else:
-            action = "port turned off"
-        message = (
-            f"Phantom power on {port.name}: {detected.power_w:.1f} W standby "
-            f"(threshold {port.threshold_w:g} W) — {action}"
+        message = phantom_alert_message(
+            port.name,
+            detected.power_w,
+            port.threshold_w,
+            detected.cut,
+            has_relay=port.id not in self.ports_without_relay,
+            tariff=self.tariff,
         )
-        notification_id = conn.execute(
-            insert(Notification).values(
-                user_id=port.user_id, port_id=port.id, event_id=event_id, message=message
-            )
-        ).inserted_primary_key[0]
+        notification_id = sql.insert_notification(conn, port.user_id, port.id, event_id, message)
         batch.live.alerts.append(
             PhantomAlert(
                 event_id,
@@ -434,25 +415,23 @@ class Writer:
             )
         )
         if detected.cut:
-            conn.execute(update(Port).where(Port.id == port.id).values(status=PORT_OFF))
-            port.status = PORT_OFF
-            batch.live.status_changes.append(PortStatusChange(port.id, PORT_OFF, "auto_cut"))
+            sql.write_port_status(conn, port.id, PortStatus.OFF)
+            port.status = PortStatus.OFF
+            batch.live.status_changes.append(
+                PortStatusChange(port.id, PortStatus.OFF, CutReason.AUTO_CUT)
+            )
 
-    def _end_episode(self, conn: Connection, port_id: str, ended) -> None:
+    def _end_episode(self, conn: Connection, port_id: str, ended: EpisodeEnded | None) -> None:
         event_id = self._open_events.pop(port_id, None)
         if ended is None or event_id is None:
             return
-        conn.execute(
-            update(PhantomEvent)
-            .where(PhantomEvent.id == event_id)
-            .values(ended_at=ended.ended_at, wasted_wh=ended.wasted_wh, power_w=ended.mean_power_w)
-        )
+        sql.end_event(conn, event_id, ended)
 
     def _apply_command(
         self,
         conn: Connection,
         command: PortCommand,
-        ports: dict[str, PortRow],
+        ports: dict[str, CachedPort],
         now: datetime,
         batch: _Batch,
     ) -> None:
@@ -465,11 +444,13 @@ class Writer:
         if command.rules_changed:
             self._detectors[port.id].rules = port.rules
         if command.status is not None and command.status != port.status:
-            conn.execute(update(Port).where(Port.id == port.id).values(status=command.status))
+            sql.write_port_status(conn, port.id, command.status)
             port.status = command.status
             detector = self._detectors[port.id]
             self._end_episode(conn, port.id, detector.port_turned_off(now))
-            batch.live.status_changes.append(PortStatusChange(port.id, command.status, "manual"))
+            batch.live.status_changes.append(
+                PortStatusChange(port.id, command.status, CutReason.MANUAL)
+            )
         batch.commands.append((command, port.status))
 
     @staticmethod
@@ -492,7 +473,9 @@ class Writer:
                 )
                 position += 1
 
-    def _touch_tokens(self, conn: Connection, credentials: Iterable[Credential], now) -> None:
+    def _touch_tokens(
+        self, conn: Connection, credentials: Iterable[Credential], now: datetime
+    ) -> None:
         """Record token use, at most once a minute per token to spare the database."""
         clock = time.monotonic()
         due = [
@@ -503,8 +486,6 @@ class Writer:
             >= TOKEN_TOUCH_INTERVAL_S
         ]
         if due:
-            conn.execute(
-                update(DeviceToken).where(DeviceToken.id.in_(due)).values(last_used_at=now)
-            )
+            sql.touch_tokens(conn, due, now)
             for token_id in due:
                 self._token_touched[token_id] = clock

@@ -8,7 +8,10 @@ from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
+from phantom_desktop.core.enums import EventAction, PortStatus
+from phantom_desktop.store.database import affected_rows
 from phantom_desktop.store.models import Notification, PhantomEvent, Port
 from phantom_desktop.store.repository import InvalidInput, NotFound
 
@@ -25,9 +28,9 @@ class AlertItem:
     is_read: bool
     port_id: str | None
     port_name: str | None
-    port_status: str | None
+    port_status: PortStatus | None
     event_id: int | None
-    action: str | None  # the event's: "auto_cut" or "notified"
+    action: EventAction | None
 
 
 def list_alerts(
@@ -61,9 +64,10 @@ def list_alerts(
 
 def unread_count(session: Session, user_id: str) -> int:
     """For the window's badge."""
-    return session.scalar(
-        select(func.count()).where(Notification.user_id == user_id, Notification.is_read.is_(False))
+    query = select(func.count()).where(
+        Notification.user_id == user_id, Notification.is_read.is_(False)
     )
+    return session.scalar(query) or 0
 
 
 def mark_read(session: Session, user_id: str, alert_ids: Iterable[int]) -> int:
@@ -93,11 +97,11 @@ def mark_all_read(session: Session, user_id: str) -> int:
     return _mark(session, Notification.user_id == user_id, user_id)
 
 
-def _mark(session: Session, condition, user_id: str) -> int:
+def _mark(session: Session, condition: ColumnElement[bool], user_id: str) -> int:
     result = session.execute(
         update(Notification)
         .where(condition, Notification.user_id == user_id, Notification.is_read.is_(False))
         .values(is_read=True)
         .execution_options(synchronize_session="fetch")
     )
-    return result.rowcount
+    return affected_rows(result)

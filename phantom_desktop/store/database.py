@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from typing import Any, cast
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import CursorResult, Result, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -23,7 +24,7 @@ def describe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:
+def _sqlite_pragmas(dbapi_conn: Any, _record: object) -> None:
     cursor = dbapi_conn.cursor()
     # WAL lets the window read while the writer commits; FULL makes "committed" mean "on disk".
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -33,7 +34,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cursor.close()
 
 
-def create_store_engine(url: str, **kwargs) -> Engine:
+def create_store_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine with the settings each backend needs (pragmas, pool pre-ping)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -81,3 +82,8 @@ def open_store(url: str) -> Engine:
     engine = create_store_engine(url)
     upgrade_schema(engine)
     return engine
+
+
+def affected_rows(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE matched."""
+    return int(cast(CursorResult[Any], result).rowcount)

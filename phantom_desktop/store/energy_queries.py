@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from datetime import datetime, timezone, tzinfo
+from datetime import UTC, datetime, tzinfo
 
 import numpy as np
 from sqlalchemy import Connection, and_, func, or_, select
@@ -21,9 +21,10 @@ from phantom_desktop.core.energy_report import (
     home_rows,
     port_rows,
 )
+from phantom_desktop.core.enums import EventAction
 from phantom_desktop.core.periods import PeriodBy, period_bounds
 from phantom_desktop.core.tariff import Tariff
-from phantom_desktop.store.models import ACTION_AUTO_CUT, PhantomEvent
+from phantom_desktop.store.models import PhantomEvent
 from phantom_desktop.store.rollup_models import Rollup1m
 from phantom_desktop.store.rollups import TABLE_1H, TABLE_1M
 from phantom_desktop.store.sql_time import dialect_name
@@ -84,7 +85,7 @@ def episodes(conn: Connection, port_id: str, start: datetime, end: datetime) -> 
         .where(
             and_(
                 PhantomEvent.port_id == port_id,
-                PhantomEvent.action == ACTION_AUTO_CUT,
+                PhantomEvent.action == EventAction.AUTO_CUT,
                 PhantomEvent.ended_at < start,
             )
         )
@@ -93,7 +94,7 @@ def episodes(conn: Connection, port_id: str, start: datetime, end: datetime) -> 
     ).all()
     out = []
     for started, ended, power, wasted, action in [*last_cut, *overlapping]:
-        cut = action == ACTION_AUTO_CUT and ended is not None
+        cut = action == EventAction.AUTO_CUT and ended is not None
         back = restored_at(conn, port_id, ended.timestamp()) if cut and ended else None
         out.append(
             Episode(
@@ -165,4 +166,4 @@ class _MinuteMeans:
 def first_rollup_at(conn: Connection) -> datetime | None:
     """The oldest rolled-up minute of any port (where "all time" starts)."""
     value = conn.execute(select(func.min(Rollup1m.bucket))).scalar()
-    return None if value is None else datetime.fromtimestamp(value, timezone.utc)
+    return None if value is None else datetime.fromtimestamp(value, UTC)

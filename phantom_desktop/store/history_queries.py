@@ -11,14 +11,15 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
 import numpy as np
 from sqlalchemy import Connection, or_, select
 
-from phantom_desktop.store.models import ACTION_AUTO_CUT, PhantomEvent
+from phantom_desktop.core.enums import EventAction
+from phantom_desktop.store.models import PhantomEvent
 from phantom_desktop.store.rollups import TABLE_1H, TABLE_1M, bind_timestamp
 from phantom_desktop.store.sql_time import dialect_name, epoch_us
 
@@ -68,10 +69,9 @@ class Series:
         return int(self.t.size)
 
     def to_json(self) -> list[dict[str, object]]:
-        from datetime import timezone
 
         def iso(t: float) -> str:
-            return datetime.fromtimestamp(t, timezone.utc).isoformat().replace("+00:00", "Z")
+            return datetime.fromtimestamp(t, UTC).isoformat().replace("+00:00", "Z")
 
         if not self.banded:
             return [
@@ -196,7 +196,7 @@ def phantom_events(
             (
                 started.timestamp(),
                 ended.timestamp() if ended is not None else None,
-                action == ACTION_AUTO_CUT,
+                action == EventAction.AUTO_CUT,
             )
         )
     return out

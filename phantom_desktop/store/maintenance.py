@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 
@@ -57,7 +57,7 @@ class Maintenance:
             while not self._stop.is_set():
                 if self.retention_days > 0:
                     deleted = retention.prune(
-                        self._engine, self.retention_days, datetime.now(timezone.utc), self._stop
+                        self._engine, self.retention_days, datetime.now(UTC), self._stop
                     )
                     self.pruned += deleted
                     if deleted:

@@ -1,9 +1,10 @@
-"""The data model (DESIGN.md): users, devices, tokens, ports, readings, events, notifications."""
+"""The data model (docs/ARCHITECTURE.md, "Data model"): users, devices, tokens, ports, readings,
+events, notifications."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import (
     Boolean,
@@ -17,12 +18,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from phantom_desktop.store.types import BigIntId, UTCDateTime
+from phantom_desktop.core.enums import EventAction, PortStatus
+from phantom_desktop.store.types import BigIntId, TextEnum, UTCDateTime
 
-PORT_ACTIVE = "active"
-PORT_OFF = "off"
-ACTION_AUTO_CUT = "auto_cut"
-ACTION_NOTIFIED = "notified"
+# Transitional (issue 8): ui/ still imports these two; new code uses core.enums.PortStatus.
+PORT_ACTIVE = PortStatus.ACTIVE
+PORT_OFF = PortStatus.OFF
 LOCAL_USER_NAME = "local"
 
 
@@ -32,7 +33,7 @@ def new_id() -> str:
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Base(DeclarativeBase):
@@ -95,7 +96,7 @@ class Port(Base):
     threshold_w: Mapped[float] = mapped_column(Double)
     min_duration_s: Mapped[float] = mapped_column(Double, default=30.0)
     auto_cut: Mapped[bool] = mapped_column(Boolean, default=True)
-    status: Mapped[str] = mapped_column(String(10), default=PORT_ACTIVE)
+    status: Mapped[PortStatus] = mapped_column(TextEnum(PortStatus, 10), default=PortStatus.ACTIVE)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     device: Mapped[Device | None] = relationship(back_populates="ports")
@@ -125,7 +126,7 @@ class PhantomEvent(Base):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     power_w: Mapped[float] = mapped_column(Double)
     wasted_wh: Mapped[float] = mapped_column(Double, default=0.0)
-    action: Mapped[str] = mapped_column(String(10))
+    action: Mapped[EventAction] = mapped_column(TextEnum(EventAction, 10))
 
 
 class Notification(Base):

@@ -13,10 +13,10 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
 from phantom_desktop.core.credentials import generate_token, hash_token, token_display_prefix
+from phantom_desktop.core.enums import PortStatus
+from phantom_desktop.store.database import affected_rows
 from phantom_desktop.store.models import (
     LOCAL_USER_NAME,
-    PORT_ACTIVE,
-    PORT_OFF,
     Device,
     DeviceToken,
     Notification,
@@ -27,7 +27,8 @@ from phantom_desktop.store.models import (
     utcnow,
 )
 
-PORT_STATUSES = (PORT_ACTIVE, PORT_OFF)
+# Transitional (issue 8): ui/ reads repository.PORT_ACTIVE; new code uses core.enums.PortStatus.
+PORT_ACTIVE = PortStatus.ACTIVE
 MAX_THRESHOLD_W = 100_000
 
 
@@ -61,7 +62,9 @@ def clean_name(name: str, what: str) -> str:
     return name
 
 
-def _check_unique(session: Session, model, user_id: str, name: str, own_id: str | None) -> None:
+def _check_unique(
+    session: Session, model: type[Device] | type[Port], user_id: str, name: str, own_id: str | None
+) -> None:
     """Names are unique per user, ignoring case (the same on SQLite and MySQL)."""
     query = select(model.id).where(model.user_id == user_id, func.lower(model.name) == name.lower())
     if own_id is not None:
@@ -155,10 +158,13 @@ def device_delete_impact(session: Session, user_id: str, device_id: str) -> Devi
     ).all()
     readings = 0
     if port_ids_names:
-        readings = session.scalar(
-            select(func.count())
-            .select_from(PowerReading)
-            .where(PowerReading.port_id.in_([row[0] for row in port_ids_names]))
+        readings = (
+            session.scalar(
+                select(func.count())
+                .select_from(PowerReading)
+                .where(PowerReading.port_id.in_([row[0] for row in port_ids_names]))
+            )
+            or 0
         )
     return DeviceDeleteImpact(
         device.id, device.name, tokens, active, tuple(row[1] for row in port_ids_names), readings
@@ -197,7 +203,7 @@ def revoke_device_tokens(session: Session, user_id: str, device_id: str) -> int:
         .values(revoked_at=utcnow())
         .execution_options(synchronize_session="fetch")
     )
-    return result.rowcount
+    return affected_rows(result)
 
 
 def revoke_token(session: Session, user_id: str, token_id: int) -> DeviceToken:
@@ -308,15 +314,15 @@ def update_port(
     return port
 
 
-def set_port_status(session: Session, user_id: str, port_id: str, status: str) -> Port:
+def set_port_status(session: Session, user_id: str, port_id: str, status: PortStatus | str) -> Port:
     """Turn a port on (`active`) or `off` in the database; the device learns it from its next
     response. A running app does this through `Writer.command` instead, which also closes the
     port's open phantom episode at once (a direct write is picked up with the writer's next batch).
     """
-    if status not in PORT_STATUSES:
+    if status not in tuple(PortStatus):
         raise InvalidInput(f"a port's status is 'active' or 'off', not {status!r}")
     port = get_port(session, user_id, port_id)
-    port.status = status
+    port.status = PortStatus(status)
     session.flush()
     return port
 
@@ -343,9 +349,9 @@ class PortDeleteImpact:
 def port_delete_impact(session: Session, user_id: str, port_id: str) -> PortDeleteImpact:
     port = get_port(session, user_id, port_id)
 
-    def count(model) -> int:
+    def count(model: type[PowerReading] | type[PhantomEvent] | type[Notification]) -> int:
         query = select(func.count()).select_from(model).where(model.port_id == port.id)
-        return session.scalar(query)
+        return session.scalar(query) or 0
 
     return PortDeleteImpact(
         port.id, port.name, count(PowerReading), count(PhantomEvent), count(Notification)

@@ -12,7 +12,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
@@ -104,7 +104,7 @@ def step(conn: Connection, chunk: int = CHUNK) -> bool:
     params: list[object] = [state.port_id, state.max_id]
     previous = None
     if state.cursor_ts is not None:
-        at = bind_timestamp(datetime.fromtimestamp(state.cursor_ts, timezone.utc), dialect)
+        at = bind_timestamp(datetime.fromtimestamp(state.cursor_ts, UTC), dialect)
         sql += f" AND (timestamp > {mark} OR (timestamp = {mark} AND id > {mark}))"
         params += [at, at, state.cursor_id]
         previous = (state.cursor_ts, state.cursor_power)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import Connection
 
@@ -41,7 +41,7 @@ def recent_minutes(
         (port_id, int(since.timestamp()) // 60 * 60, end),
     ).all()
     return [
-        MinuteStat(datetime.fromtimestamp(b, timezone.utc), n, lo, hi, total / n, standby_s, off_s)
+        MinuteStat(datetime.fromtimestamp(b, UTC), n, lo, hi, total / n, standby_s, off_s)
         for b, n, lo, hi, total, standby_s, off_s in rows
     ]
 

@@ -10,7 +10,7 @@ compose. Nothing is cached before the transaction commits (`forget` after a fail
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, select
@@ -85,7 +85,7 @@ def previous_reading(conn: Connection, port_id: str, before: datetime) -> Point 
 
 def bind_timestamp(ts: datetime, dialect: str) -> object:
     """A bind value comparable with stored timestamps (SQLite keeps them as text)."""
-    naive = ts.astimezone(timezone.utc).replace(tzinfo=None) if ts.tzinfo else ts
+    naive = ts.astimezone(UTC).replace(tzinfo=None) if ts.tzinfo else ts
     return naive.isoformat(sep=" ", timespec="microseconds") if dialect == "sqlite" else naive
 
 

@@ -11,15 +11,29 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
+from sqlalchemy.sql.selectable import Exists, ScalarSelect
 
+from phantom_desktop.core.enums import PortStatus, TokenState
 from phantom_desktop.core.threshold import ThresholdSuggestion, suggest_threshold
-from phantom_desktop.store.models import Device, DeviceToken, PhantomEvent, Port, PowerReading
+from phantom_desktop.store.models import (
+    Device,
+    DeviceToken,
+    Notification,
+    PhantomEvent,
+    Port,
+    PowerReading,
+)
 from phantom_desktop.store.repository import InvalidInput, get_port
 
-TOKEN_NONE = "none"
-TOKEN_ACTIVE = "active"
-TOKEN_REVOKED = "revoked"
+# Transitional (issue 8): ui/ still imports these; new code uses core.enums.TokenState.
+TOKEN_NONE = TokenState.NONE
+TOKEN_ACTIVE = TokenState.ACTIVE
+TOKEN_REVOKED = TokenState.REVOKED
+
+
+# A token as device_summaries reads it: prefix, revoked at, last used at.
+_TokenRow = tuple[str, datetime | None, datetime | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +45,7 @@ class DeviceSummary:
     created_at: datetime
     port_count: int
     last_reading_at: datetime | None
-    token_state: str  # TOKEN_NONE, TOKEN_ACTIVE or TOKEN_REVOKED
+    token_state: TokenState
     token_prefix: str | None  # newest active token's, else the newest revoked one's
     token_last_used_at: datetime | None
 
@@ -47,13 +61,13 @@ class PortSummary:
     threshold_w: float
     min_duration_s: float
     auto_cut: bool
-    status: str
+    status: PortStatus
     latest_power_w: float | None
     last_reading_at: datetime | None
     in_phantom: bool  # a phantom event is open (standby going on now)
 
 
-def _latest_reading_id(port_id_column):
+def _latest_reading_id(port_id_column: InstrumentedAttribute[str]) -> ScalarSelect[int]:
     """Correlated subquery: id of the port's newest reading (an index seek, backwards)."""
     return (
         select(PowerReading.id)
@@ -64,7 +78,7 @@ def _latest_reading_id(port_id_column):
     )
 
 
-def _open_event_exists(port_id_column):
+def _open_event_exists(port_id_column: InstrumentedAttribute[str]) -> Exists:
     return (
         select(PhantomEvent.id)
         .where(PhantomEvent.port_id == port_id_column, PhantomEvent.ended_at.is_(None))
@@ -79,11 +93,12 @@ def port_summaries(
 
     `port_ids` limits the rows (to refresh a few rows of the view in place).
     """
-    newest = select(Port.id.label("port_id"), _latest_reading_id(Port.id).label("reading_id"))
-    newest = newest.where(Port.user_id == user_id)
+    newest_query = select(
+        Port.id.label("port_id"), _latest_reading_id(Port.id).label("reading_id")
+    ).where(Port.user_id == user_id)
     if port_ids is not None:
-        newest = newest.where(Port.id.in_(list(port_ids)))
-    newest = newest.subquery()
+        newest_query = newest_query.where(Port.id.in_(list(port_ids)))
+    newest = newest_query.subquery()
     latest = aliased(PowerReading)
     query = (
         select(
@@ -104,7 +119,34 @@ def port_summaries(
         .outerjoin(latest, latest.id == newest.c.reading_id)
         .order_by(Port.name)
     )
-    return [PortSummary(*row[:-1], bool(row[-1])) for row in session.execute(query)]
+    return [
+        PortSummary(
+            port_id,
+            name,
+            device_id,
+            device_name,
+            threshold_w,
+            min_duration_s,
+            auto_cut,
+            status,
+            power,
+            timestamp,
+            bool(in_phantom),
+        )
+        for (
+            port_id,
+            name,
+            device_id,
+            device_name,
+            threshold_w,
+            min_duration_s,
+            auto_cut,
+            status,
+            power,
+            timestamp,
+            in_phantom,
+        ) in session.execute(query)
+    ]
 
 
 def device_summaries(
@@ -132,11 +174,13 @@ def device_summaries(
     for device_id, ts in session.execute(
         select(Port.device_id, last_reading).where(Port.device_id.in_(ids))
     ):
+        if device_id is None:  # not reached: the query asks for these devices' ports
+            continue
         port_counts[device_id] = port_counts.get(device_id, 0) + 1
         if ts is not None and (device_id not in last_at or ts > last_at[device_id]):
             last_at[device_id] = ts
 
-    tokens: dict[str, list[tuple]] = {}
+    tokens: dict[str, list[_TokenRow]] = {}
     for device_id, prefix, revoked_at, last_used_at in session.execute(
         select(
             DeviceToken.device_id,
@@ -151,7 +195,7 @@ def device_summaries(
 
     out = []
     for device_id, name, created_at in rows:
-        state, prefix, used = _token_state(tokens.get(device_id, []))
+        state, token_prefix, used = _token_state(tokens.get(device_id, []))
         out.append(
             DeviceSummary(
                 device_id,
@@ -160,19 +204,21 @@ def device_summaries(
                 port_counts.get(device_id, 0),
                 last_at.get(device_id),
                 state,
-                prefix,
+                token_prefix,
                 used,
             )
         )
     return out
 
 
-def _token_state(newest_first: list[tuple]) -> tuple[str, str | None, datetime | None]:
+def _token_state(
+    newest_first: list[_TokenRow],
+) -> tuple[TokenState, str | None, datetime | None]:
     if not newest_first:
-        return TOKEN_NONE, None, None
+        return TokenState.NONE, None, None
     active = [t for t in newest_first if t[1] is None]
     prefix, _revoked, last_used = (active or newest_first)[0]
-    return (TOKEN_ACTIVE if active else TOKEN_REVOKED), prefix, last_used
+    return (TokenState.ACTIVE if active else TokenState.REVOKED), prefix, last_used
 
 
 def recent_powers(
@@ -214,3 +260,19 @@ def suggest_port_threshold(
     if latest is not None:
         window += f" ({latest:%Y-%m-%d %H:%M} UTC)"
     return suggest_threshold(powers, window, current_threshold_w=port.threshold_w)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCounts:
+    readings: int
+    events: int
+    notifications: int
+
+
+def stored_counts(session: Session) -> StoredCounts:
+    """How many readings, phantom events and notifications the database holds (all users)."""
+
+    def count(model: type[PowerReading] | type[PhantomEvent] | type[Notification]) -> int:
+        return session.scalar(select(func.count()).select_from(model)) or 0
+
+    return StoredCounts(count(PowerReading), count(PhantomEvent), count(Notification))

@@ -6,6 +6,7 @@ import json
 import random
 from collections import deque
 from dataclasses import dataclass
+from typing import Any
 
 from simulator.serial_meter.loads import Grid, Load, Sample
 from simulator.serial_meter.modbus_slave import ModbusSlaves
@@ -32,7 +33,7 @@ class Meter:
         self.rng = rng
         self.grid = Grid(rng)
         self.sent: deque[Sent] = deque(maxlen=MAX_HISTORY)
-        self.received: deque[dict] = deque(maxlen=MAX_HISTORY)
+        self.received: deque[dict[str, Any]] = deque(maxlen=MAX_HISTORY)
 
     def tick(self, t: float) -> bytes:
         raise NotImplementedError
@@ -70,7 +71,7 @@ class ModbusMeters(Meter):
             if self.model == "pzem":
                 registers = pzem_registers(samples[0], energy)
                 self._images[address] = dict(enumerate(registers))
-                phases = (pzem_values(registers),)
+                phases: tuple[tuple[float, float, float], ...] = (pzem_values(registers),)
             else:
                 self._images[address] = sdm_image(samples, energy)
                 phases = tuple(

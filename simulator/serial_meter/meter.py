@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from simulator.serial_meter.devices import LineMeter, Meter, ModbusMeters, Sent
 from simulator.serial_meter.loads import make_loads
@@ -44,7 +45,7 @@ class MeterHandle:
         return list(self.meter.sent)
 
     @property
-    def received(self) -> list[dict]:
+    def received(self) -> list[dict[str, Any]]:
         """JSON objects the app wrote to the meter (status lines), oldest first."""
         return list(self.meter.received)
 

@@ -52,7 +52,8 @@ def float_registers(value: float) -> tuple[int, int]:
 
 
 def float32(value: float) -> float:
-    return struct.unpack(">f", struct.pack(">f", value))[0]
+    rounded: float = struct.unpack(">f", struct.pack(">f", value))[0]
+    return rounded
 
 
 def sdm_image(phases: Sequence[Sample], energy_wh: float) -> dict[int, int]:

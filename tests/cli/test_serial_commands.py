@@ -11,7 +11,7 @@ import pytest
 from phantom_desktop.app import open_services, start_serial_sources
 from phantom_desktop.config import AppPaths, load_settings
 from phantom_desktop.ingest.serial.config import UsbMatch
-from phantom_desktop.ingest.serial.discovery import PortInfo
+from phantom_desktop.ingest.serial.discovery import SerialPortInfo
 from simulator.serial_meter import start_meter
 
 
@@ -39,7 +39,7 @@ def write_settings_file(data: dict) -> None:
 def add_pzem(cli, setup, name="Kitchen", port="/dev/ttyUSB0", *extra):
     kettle, washer = setup["ports"]
     return cli(
-        "serial", "add", name, "--port", port, "--protocol", "pzem", "--device", setup["device"],
+        "serial", "add", name, "--path", port, "--protocol", "pzem", "--device", setup["device"],
         "--map", f"1={kettle}", "--map", f"2={washer}", *extra,
     )  # fmt: skip
 
@@ -106,7 +106,7 @@ def test_a_database_from_the_environment_is_not_persisted(cli, monkeypatch, tmp_
     port = cli("port", "add", "TV", "--device", device, "--threshold", "5", "--json").json()["id"]
 
     cli(
-        "serial", "add", "Strip", "--port", "/dev/ttyACM0", "--protocol", "jsonl",
+        "serial", "add", "Strip", "--path", "/dev/ttyACM0", "--protocol", "jsonl",
         "--device", device, "--json",
     ).json()  # fmt: skip
 
@@ -146,7 +146,7 @@ def test_add_refuses_what_is_wrong_and_writes_nothing(cli, meter_setup, argv, me
         argv += ["--map", f"1={kettle}"]
     argv = [a for a in argv if a != "NO_MAP"]
 
-    run = cli("serial", "add", "Kitchen", "--port", "/dev/ttyUSB0", "--protocol", "pzem", *argv)
+    run = cli("serial", "add", "Kitchen", "--path", "/dev/ttyUSB0", "--protocol", "pzem", *argv)
 
     assert run.code == 2
     assert message in run.err
@@ -170,7 +170,7 @@ def test_add_refuses_a_port_another_meter_measures(cli, meter_setup):
     kettle = meter_setup["ports"][0]
 
     run = cli(
-        "serial", "add", "Clamp", "--port", "/dev/ttyACM0", "--protocol", "emontx",
+        "serial", "add", "Clamp", "--path", "/dev/ttyACM0", "--protocol", "emontx",
         "--device", meter_setup["device"], "--map", f"P2={kettle}",
     )  # fmt: skip
 
@@ -197,8 +197,8 @@ def test_remove_an_unknown_source(cli):
 
 
 def test_ports_lists_what_the_os_has(cli, monkeypatch):
-    found = [PortInfo("/dev/ttyUSB0", "CP2102 USB to UART", UsbMatch(0x10C4, 0xEA60, "0001"))]
-    monkeypatch.setattr("phantom_desktop.serial_commands.available_ports", lambda: found)
+    found = [SerialPortInfo("/dev/ttyUSB0", "CP2102 USB to UART", UsbMatch(0x10C4, 0xEA60, "0001"))]
+    monkeypatch.setattr("phantom_desktop.cli.serial.available_ports", lambda: found)
 
     assert cli("serial", "ports", "--json").json() == [
         {

@@ -1,14 +1,14 @@
-"""The phantom detection rules of DESIGN.md, one test per rule."""
+"""The phantom detection rules of docs/ARCHITECTURE.md, one test per rule."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from phantom_desktop.core.detection import Phase, PortDetector, PortRules
 
-T0 = datetime(2026, 1, 1, 12, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 
 
 def at(seconds: float) -> datetime:

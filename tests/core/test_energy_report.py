@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -44,8 +44,8 @@ def test_wasted_energy_is_shared_by_overlap_and_open_episodes_run_to_now():
 
 
 def test_port_rows_add_up_energy_cost_waste_and_savings_per_day():
-    start = datetime(2026, 1, 14, tzinfo=BERLIN).astimezone(timezone.utc)
-    end = datetime(2026, 1, 16, tzinfo=BERLIN).astimezone(timezone.utc)
+    start = datetime(2026, 1, 14, tzinfo=BERLIN).astimezone(UTC)
+    end = datetime(2026, 1, 16, tzinfo=BERLIN).astimezone(UTC)
     periods = period_bounds(start, end, PeriodBy.DAY, BERLIN)
     s = start.timestamp()
     buckets = [
@@ -108,12 +108,10 @@ def test_always_on_ignores_dips_shorter_than_one_percent_of_the_window():
 
 
 def test_times_are_iso_or_relative():
-    now = datetime(2026, 1, 10, 12, tzinfo=timezone.utc)
-    assert parse_time("-7d", now, BERLIN) == datetime(2026, 1, 3, 12, tzinfo=timezone.utc)
-    assert parse_time("-90m", now, BERLIN) == datetime(2026, 1, 10, 10, 30, tzinfo=timezone.utc)
-    assert parse_time("2026-01-10T12:00", now, BERLIN) == datetime(
-        2026, 1, 10, 11, tzinfo=timezone.utc
-    )
+    now = datetime(2026, 1, 10, 12, tzinfo=UTC)
+    assert parse_time("-7d", now, BERLIN) == datetime(2026, 1, 3, 12, tzinfo=UTC)
+    assert parse_time("-90m", now, BERLIN) == datetime(2026, 1, 10, 10, 30, tzinfo=UTC)
+    assert parse_time("2026-01-10T12:00", now, BERLIN) == datetime(2026, 1, 10, 11, tzinfo=UTC)
     assert parse_time("2026-01-10T12:00Z", now, BERLIN).hour == 12
     with pytest.raises(TimeSpecError, match="-7d"):
         parse_time("last week", now, BERLIN)

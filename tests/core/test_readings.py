@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from phantom_desktop.core.readings import ReadingError, format_timestamp, parse_reading
 
-NOW = datetime(2026, 1, 1, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 GOOD = {"portId": "p-1", "voltage": 230.5, "current": 0.45, "power": 103.73}
 
 
@@ -59,9 +59,9 @@ def test_missing_field_is_named():
 )
 def test_timestamps_in_iso_or_epoch_are_utc(stamp):
     values = parse_reading(dict(GOOD, timestamp=stamp), NOW)
-    assert values.timestamp == datetime(2025, 12, 31, 23, 0, tzinfo=timezone.utc)
+    assert values.timestamp == datetime(2025, 12, 31, 23, 0, tzinfo=UTC)
 
 
 def test_contract_timestamp_format():
-    stamp = datetime(2024, 1, 1, 12, 0, 0, 123456, tzinfo=timezone.utc)
+    stamp = datetime(2024, 1, 1, 12, 0, 0, 123456, tzinfo=UTC)
     assert format_timestamp(stamp) == "2024-01-01T12:00:00.123Z"

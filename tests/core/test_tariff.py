@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -20,7 +20,7 @@ NIGHT = Tariff(0.30, "EUR", parse_periods("Mon-Sun 0-6 0.10"))
 
 
 def epoch(text: str) -> float:
-    return datetime.fromisoformat(text).astimezone(timezone.utc).timestamp()
+    return datetime.fromisoformat(text).astimezone(UTC).timestamp()
 
 
 def hourly(start_utc: str, hours: int, wh: float) -> list[tuple[float, float, float]]:
@@ -93,3 +93,13 @@ def test_periods_read_back_what_they_print():
 def test_bad_periods_say_what_is_wrong(text, says):
     with pytest.raises(TariffError, match=says):
         parse_periods(text)
+
+
+def test_an_alert_says_what_the_standby_costs_a_year():
+    from phantom_desktop.core.alert_text import phantom_alert_message
+
+    text = phantom_alert_message("TV", 1.5, 5.0, True, True, Tariff(0.30, "EUR"))
+    assert text == (
+        "Phantom power on TV: 1.5 W standby (about 3.94 EUR a year; threshold 5 W) — port turned off"
+    )
+    assert "a year" not in phantom_alert_message("TV", 1.5, 5.0, True, True)

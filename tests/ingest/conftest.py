@@ -8,8 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from phantom_desktop.app import Services, open_services
-from phantom_desktop.config import AppPaths, Settings
+from phantom_desktop.app import Services
 from phantom_desktop.ingest.http_server import HttpServer
 from phantom_desktop.store import repository
 from phantom_desktop.store.models import User
@@ -82,14 +81,6 @@ class Fixture:
         }
         body.update(overrides)
         return body
-
-
-@pytest.fixture
-def services(tmp_path) -> Services:
-    paths = AppPaths(tmp_path / "c", tmp_path / "d", tmp_path / "l")
-    services = open_services(paths, Settings(), db_url=f"sqlite:///{tmp_path}/t.db")
-    yield services
-    services.stop()
 
 
 @pytest.fixture

@@ -1,11 +1,12 @@
-"""The device HTTP contract of DESIGN.md, status by status, against a real server and store."""
+"""The device HTTP contract of docs/ARCHITECTURE.md, status by status, against a real server
+and store."""
 
 from __future__ import annotations
 
 import http.client
 import json
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select, text, update
@@ -153,7 +154,7 @@ def test_bad_field_is_named(services, setup, client, field, change):
 
 
 def test_future_timestamp_is_refused(setup, client):
-    future = (datetime.now(timezone.utc) + timedelta(hours=1)).isoformat()
+    future = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
 
     assert_error(client.post(READING, setup.reading(timestamp=future)), 400, "timestamp")
 
@@ -213,7 +214,7 @@ def test_revoked_token_is_unauthorized(services, setup, client):
         conn.execute(
             update(DeviceToken)
             .where(DeviceToken.id == setup.token_id)
-            .values(revoked_at=datetime.now(timezone.utc))
+            .values(revoked_at=datetime.now(UTC))
         )
 
     assert_error(client.post(READING, setup.reading()), 401, "revoked")

@@ -97,7 +97,9 @@ def test_port_in_use_raises_a_clear_listen_error():
         taken.listen()
         port = taken.getsockname()[1]
 
-        with pytest.raises(ListenError, match=f"port {port} is already in use.*--port") as info:
+        with pytest.raises(
+            ListenError, match=f"port {port} is already in use.*--http-port"
+        ) as info:
             HttpServer(HeldWriter(), port=port).start()
 
     assert isinstance(info.value, OSError)
@@ -124,7 +126,9 @@ def test_stop_is_idempotent_and_leaves_no_thread():
 
 
 def test_stop_before_start_does_nothing():
-    HttpServer(HeldWriter(), port=0).stop()
+    server = HttpServer(HeldWriter(), port=0)
+    server.stop()
+    assert not server.running
 
 
 def test_one_delivery_answers_every_waiting_request(held, client_for):

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select, text
 
 from phantom_desktop.core.credentials import hash_token
 from phantom_desktop.core.readings import ReadingValues
-from phantom_desktop.ingest.lookups import TTL_S
 from phantom_desktop.ingest.messages import Outcome, PortCommand, Submission
 from phantom_desktop.ingest.writer import Writer
 from phantom_desktop.store import repository
 from phantom_desktop.store.database import open_store, session_factory
+from phantom_desktop.store.lookups import TTL_S
 from phantom_desktop.store.models import (
     DeviceToken,
     Notification,
@@ -66,14 +66,14 @@ def store(db_url):
 
 
 def reading(port_id: str, power: float, seconds: float = 0.0) -> ReadingValues:
-    ts = datetime.now(timezone.utc) - timedelta(minutes=10) + timedelta(seconds=seconds)
+    ts = datetime.now(UTC) - timedelta(minutes=10) + timedelta(seconds=seconds)
     return ReadingValues(port_id, 230.0, power / 230.0, power, ts)
 
 
 def revoke_the_token(sessions) -> None:
     """Revoke the device's token through another connection, as the window or CLI does."""
     with sessions.begin() as s:
-        s.scalars(select(DeviceToken)).one().revoked_at = datetime.now(timezone.utc)
+        s.scalars(select(DeviceToken)).one().revoked_at = datetime.now(UTC)
 
 
 def submit(writer, sink, tag, token_hash, *values) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from sim_server import FakeApp, Responder, created
+
+from tests.simulator.sim_server import FakeApp, Responder, created
 
 
 @pytest.fixture

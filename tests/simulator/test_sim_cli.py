@@ -10,10 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sim_server import FakeApp, error
 
 from simulator.cli import main
 from simulator.devices_file import DevicesFileError, load_devices_file
+from tests.simulator.sim_server import FakeApp, error
 
 THREE_PORTS = ["--token", "t", "--port-id", "a", "--port-id", "b", "--port-id", "c"]
 

@@ -10,12 +10,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from sim_server import FakeApp, created, error
 
 from simulator.backoff import Backoff
 from simulator.device import DeviceSpec
 from simulator.http_client import reading_endpoint, run_devices
 from simulator.summary import Summary
+from tests.simulator.sim_server import FakeApp, created, error
 
 FAST = Backoff(first_s=0.01, cap_s=0.05)
 TV = DeviceSpec("token-1", "port-1")

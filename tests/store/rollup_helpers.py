@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, insert, select
 
@@ -11,7 +11,7 @@ from phantom_desktop.store.models import PowerReading
 from phantom_desktop.store.rollup_models import Rollup1h, Rollup1m
 from phantom_desktop.store.rollups import RollupKeeper
 
-T0 = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
 
 def make_port(sessions, name: str = "TV", threshold_w: float = 5.0) -> str:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from store_helpers import T0
 
 from phantom_desktop.store import alerts, repository
 from phantom_desktop.store.models import Notification, PhantomEvent
 from phantom_desktop.store.repository import InvalidInput, NotFound
+from tests.store.store_helpers import T0
 
 
 def notify(session, user_id, port, minutes: int, read: bool = False) -> int:

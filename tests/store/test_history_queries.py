@@ -4,25 +4,26 @@ from __future__ import annotations
 
 import csv
 import threading
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from rollup_helpers import T0, make_port, rows, store
 from sqlalchemy import func, insert, select
 
+from phantom_desktop.core.enums import EventAction
 from phantom_desktop.core.periods import PeriodBy
 from phantom_desktop.core.tariff import Tariff
 from phantom_desktop.store import retention
 from phantom_desktop.store.energy_queries import energy_report
 from phantom_desktop.store.export import ExportCancelled, export_csv
 from phantom_desktop.store.history_queries import Resolution, fetch_series
-from phantom_desktop.store.models import ACTION_AUTO_CUT, PhantomEvent, PowerReading
+from phantom_desktop.store.models import PhantomEvent, PowerReading
 from phantom_desktop.store.rollup_models import Rollup1m
 from phantom_desktop.store.rollup_queries import home_baseline_w, recent_minutes
 from phantom_desktop.store.rollups import RollupKeeper
+from tests.store.rollup_helpers import T0, make_port, rows, store
 
-UTC = timezone.utc
+UTC = UTC
 
 
 @pytest.fixture
@@ -42,7 +43,7 @@ def tv(engine, sessions) -> str:
             insert(PhantomEvent).values(
                 port_id=port, started_at=T0 + timedelta(minutes=60),
                 detected_at=T0 + timedelta(minutes=90), ended_at=T0 + timedelta(minutes=90),
-                power_w=2.0, wasted_wh=1.0, action=ACTION_AUTO_CUT,
+                power_w=2.0, wasted_wh=1.0, action=EventAction.AUTO_CUT,
             )
         )  # fmt: skip
     return port

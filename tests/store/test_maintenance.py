@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from alembic import command
 from alembic.config import Config
-from rollup_helpers import make_port, rollups, rows
 from sqlalchemy import func, insert, select
 
 from phantom_desktop.store import rollup_backfill
@@ -20,8 +19,9 @@ from phantom_desktop.store.database import (
 )
 from phantom_desktop.store.maintenance import Maintenance
 from phantom_desktop.store.models import PowerReading
+from tests.store.rollup_helpers import make_port, rollups, rows
 
-OLD = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(days=10)
+OLD = datetime.now(UTC).replace(microsecond=0) - timedelta(days=10)
 
 
 def test_the_backfill_runs_in_the_background_and_old_readings_are_pruned(db_url, monkeypatch):

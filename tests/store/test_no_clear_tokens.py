@@ -6,10 +6,10 @@ from pathlib import Path
 
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
-from store_helpers import setup_device
 
 from phantom_desktop.core.credentials import TOKEN_PREFIX, hash_token
 from phantom_desktop.store import repository
+from tests.store.store_helpers import setup_device
 
 
 def stored_text(sessions, db_url: str) -> bytes:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
-from store_helpers import add_readings, setup_device
 
 from phantom_desktop.core.credentials import hash_token
 from phantom_desktop.store import repository
@@ -17,6 +16,7 @@ from phantom_desktop.store.models import (
     PowerReading,
 )
 from phantom_desktop.store.repository import InvalidInput, NotFound
+from tests.store.store_helpers import add_readings, setup_device
 
 
 def count(session, model) -> int:

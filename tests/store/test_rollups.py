@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from alembic import command
 from alembic.config import Config
-from rollup_helpers import T0, make_port, rollups, rows, store
 from sqlalchemy import insert
 
 from phantom_desktop.store import rollup_backfill
@@ -17,6 +16,7 @@ from phantom_desktop.store.database import (
 )
 from phantom_desktop.store.models import PowerReading
 from phantom_desktop.store.rollups import RollupKeeper, insert_readings_with_rollups
+from tests.store.rollup_helpers import T0, make_port, rollups, rows, store
 
 TRACE = [100.0] * 60 + [2.0] * 31  # 100 W for an hour, then 2 W for 30 min (a reading a minute)
 

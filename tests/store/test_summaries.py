@@ -6,11 +6,11 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import event
-from store_helpers import T0, add_readings, setup_device
 
 from phantom_desktop.store import repository, summaries
 from phantom_desktop.store.models import PhantomEvent
 from phantom_desktop.store.repository import InvalidInput, NotFound
+from tests.store.store_helpers import T0, add_readings, setup_device
 
 
 def test_port_summaries_have_device_latest_reading_and_open_event(sessions, users):

@@ -4,10 +4,9 @@ a device token for another account's port (403), and rotated or revoked tokens (
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
-from store_helpers import add_readings, setup_device
 
 from phantom_desktop.core.credentials import hash_token
 from phantom_desktop.core.readings import ReadingValues
@@ -16,6 +15,7 @@ from phantom_desktop.ingest.writer import Writer
 from phantom_desktop.store import accounts, alerts, repository, summaries
 from phantom_desktop.store.models import Notification
 from phantom_desktop.store.repository import NotFound
+from tests.store.store_helpers import add_readings, setup_device
 
 
 class RecordingSink:
@@ -32,7 +32,7 @@ class RecordingSink:
 
     def post(self, writer: Writer, tag: str, token: str, port_id: str) -> int:
         """Submit one reading with a clear token, as the HTTP server would; its status."""
-        values = ReadingValues(port_id, 230.0, 0.5, 115.0, datetime.now(timezone.utc))
+        values = ReadingValues(port_id, 230.0, 0.5, 115.0, datetime.now(UTC))
         assert writer.submit(Submission([values], self, tag, token_hash=hash_token(token)))
         with self._cond:
             assert self._cond.wait_for(lambda: tag in self.outcomes, 10)

@@ -9,10 +9,11 @@ import pytest
 from PySide6.QtGui import QColor
 from sqlalchemy import insert
 
+from phantom_desktop.core.enums import EventAction
 from phantom_desktop.core.tariff import Tariff
 from phantom_desktop.store import repository
 from phantom_desktop.store.history_queries import Resolution
-from phantom_desktop.store.models import ACTION_AUTO_CUT, PhantomEvent
+from phantom_desktop.store.models import PhantomEvent
 from phantom_desktop.store.rollups import insert_readings_with_rollups
 from phantom_desktop.ui.db_worker import DbWorker
 from phantom_desktop.ui.energy.energy_model import EnergyColumn
@@ -42,7 +43,7 @@ def home(services):
             insert(PhantomEvent).values(
                 port_id=tv, started_at=T0 + timedelta(minutes=60),
                 detected_at=T0 + timedelta(minutes=90), ended_at=T0 + timedelta(minutes=90),
-                power_w=2.0, wasted_wh=1.0, action=ACTION_AUTO_CUT,
+                power_w=2.0, wasted_wh=1.0, action=EventAction.AUTO_CUT,
             )
         )  # fmt: skip
         return user.id, tv, router

@@ -17,7 +17,7 @@ from phantom_desktop.ingest.serial.config import (
     UsbMatch,
     parse_source_configs,
 )
-from phantom_desktop.ingest.serial.discovery import PortInfo, available_ports
+from phantom_desktop.ingest.serial.discovery import SerialPortInfo, available_ports
 from phantom_desktop.ingest.serial.factory import ports_without_relay, sources_from_settings
 from phantom_desktop.ingest.serial.source import SerialSource
 from phantom_desktop.ingest.serial.status import SourceStatus
@@ -25,8 +25,8 @@ from phantom_desktop.ingest.serial.status import SourceStatus
 __all__ = [
     "DEFAULT_BAUDRATES",
     "PROTOCOLS",
-    "PortInfo",
     "SerialConfigError",
+    "SerialPortInfo",
     "SerialSource",
     "SerialSourceConfig",
     "SourceStatus",

@@ -79,7 +79,7 @@ class UsbMatch:
         return f"{text} serial {self.serial_number}" if self.serial_number else text
 
 
-def _usb_id(data: Mapping, key: str) -> int:
+def _usb_id(data: Mapping[str, Any], key: str) -> int:
     value = data.get(key)
     if isinstance(value, str):
         text = value.strip().lower().removeprefix("0x")
@@ -132,7 +132,7 @@ class SerialSourceConfig:
             raise SerialConfigError(f"{label}: {exc}") from None
 
     @classmethod
-    def _parse(cls, data: Mapping) -> SerialSourceConfig:
+    def _parse(cls, data: Mapping[str, Any]) -> SerialSourceConfig:
         unknown = sorted(set(data) - _KNOWN_KEYS)
         if unknown:
             raise ValueError(f"unknown setting(s) {', '.join(map(repr, unknown))}")
@@ -175,7 +175,7 @@ class SerialSourceConfig:
         return out
 
 
-def _text(data: Mapping, key: str, max_length: int) -> str:
+def _text(data: Mapping[str, Any], key: str, max_length: int) -> str:
     value = data.get(key)
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"'{key}' is required")

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import errno
 from dataclasses import dataclass
-
-try:
-    from termios import error as _TermiosError
-except ImportError:  # Windows
-    _TermiosError = OSError
+from typing import cast
 
 import serial
 from serial.tools import list_ports
 
 from phantom_desktop.ingest.serial.config import SerialSourceConfig, UsbMatch
+from phantom_desktop.ingest.serial.session import SerialPort
+
+_TermiosError: type[Exception]
+try:
+    from termios import error as _TermiosError
+except ImportError:  # Windows
+    _TermiosError = OSError
 
 READ_TIMEOUT_S = 0.05
 WRITE_TIMEOUT_S = 1.0
@@ -25,7 +28,7 @@ _ABSENT = {errno.ENOENT, errno.ENXIO, errno.ENODEV, errno.EIO}
 
 
 @dataclass(frozen=True, slots=True)
-class PortInfo:
+class SerialPortInfo:
     """A serial port the OS lists: what a port picker shows, and how to match it later."""
 
     device: str
@@ -38,7 +41,7 @@ class PortInfo:
         return f"{text} [{self.usb}]" if self.usb else text
 
 
-def available_ports() -> list[PortInfo]:
+def available_ports() -> list[SerialPortInfo]:
     """Ports from `serial.tools.list_ports` (virtual ports such as /dev/pts/N are not listed)."""
     ports = []
     for info in sorted(list_ports.comports(), key=lambda p: p.device):
@@ -46,7 +49,7 @@ def available_ports() -> list[PortInfo]:
         if info.vid is not None and info.pid is not None:
             usb = UsbMatch(info.vid, info.pid, info.serial_number or None)
         description = info.description if info.description not in (None, "n/a") else ""
-        ports.append(PortInfo(info.device, description or info.device, usb))
+        ports.append(SerialPortInfo(info.device, description or info.device, usb))
     return ports
 
 
@@ -75,7 +78,7 @@ def resolve_port(config: SerialSourceConfig) -> str | None:
     return config.port
 
 
-def open_port(path: str, baudrate: int) -> serial.SerialBase:
+def open_port(path: str, baudrate: int) -> SerialPort:
     """Open 8N1 with short read timeouts so the source's thread notices a stop promptly."""
     port = serial.serial_for_url(
         path,
@@ -92,7 +95,7 @@ def open_port(path: str, baudrate: int) -> serial.SerialBase:
     except BaseException:
         port.close()
         raise
-    return port
+    return cast(SerialPort, port)
 
 
 def device_absent(exc: BaseException) -> bool:
@@ -100,3 +103,7 @@ def device_absent(exc: BaseException) -> bool:
     if isinstance(exc, _TermiosError) and exc.args:
         return exc.args[0] in _ABSENT
     return isinstance(exc, FileNotFoundError) or getattr(exc, "errno", None) in _ABSENT
+
+
+# Transitional (issue 8): ui/ still imports the old name; it goes once ui uses SerialPortInfo.
+PortInfo = SerialPortInfo

@@ -4,27 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from phantom_desktop.config import Settings
 from phantom_desktop.ingest.serial.config import parse_source_configs
 from phantom_desktop.ingest.serial.source import SerialSource
 from phantom_desktop.ingest.writer import Writer
-from phantom_desktop.store.models import Port
-
-
-def device_port_ids(sessions: sessionmaker[Session], device_ids: set[str]) -> dict[str, set[str]]:
-    """The ports each device feeds, so that a relay hears about ports turned off by hand too."""
-    found: dict[str, set[str]] = {device_id: set() for device_id in device_ids}
-    if device_ids:
-        with sessions() as session:
-            rows = session.execute(
-                select(Port.id, Port.device_id).where(Port.device_id.in_(device_ids))
-            )
-            for port_id, device_id in rows:
-                found[device_id].add(port_id)
-    return found
+from phantom_desktop.store.ingest_queries import device_port_ids
 
 
 def sources_from_settings(
@@ -35,7 +21,9 @@ def sources_from_settings(
     Raises SerialConfigError (a ConfigError) naming the entry and field when one is invalid.
     """
     configs = [c for c in parse_source_configs(settings.serial_sources) if c.enabled]
-    ports = device_port_ids(sessions, {c.device_id for c in configs if not c.is_modbus})
+    # A relay hears about the ports of its device turned off by hand too.
+    with sessions() as session:
+        ports = device_port_ids(session, {c.device_id for c in configs if not c.is_modbus})
     return [
         SerialSource(config, writer, served_ports=frozenset(ports.get(config.device_id, ())))
         for config in configs

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import serial
 
@@ -12,7 +12,7 @@ from phantom_desktop.core.readings import ReadingValues
 from phantom_desktop.ingest.serial.emontx import parse_emontx_line
 from phantom_desktop.ingest.serial.jsonl import parse_jsonl_line
 from phantom_desktop.ingest.serial.lines import BadLine, LineFramer
-from phantom_desktop.ingest.serial.session import SessionContext
+from phantom_desktop.ingest.serial.session import SerialPort, SessionContext
 
 LineParser = Callable[[bytes, datetime], "list[ReadingValues] | None"]
 
@@ -38,7 +38,7 @@ class LineSession:
         self._parse = line_parser(ctx)
         self._framer = LineFramer()
 
-    def run(self, port: serial.SerialBase) -> None:
+    def run(self, port: SerialPort) -> None:
         overlong = 0
         while not self._ctx.stop.is_set():
             self._flush_outbox(port)
@@ -50,7 +50,7 @@ class LineSession:
                 self._ctx.stats.count("garbage", self._framer.overlong - overlong)
                 self._ctx.throttle.warning("overlong", "%s: discarded an overlong line", self._name)
                 overlong = self._framer.overlong
-            now = datetime.now(timezone.utc)
+            now = datetime.now(UTC)
             for line in lines:
                 self._handle(line, now)
 
@@ -70,7 +70,7 @@ class LineSession:
         if readings:
             self._ctx.submit(readings)
 
-    def _flush_outbox(self, port: serial.SerialBase) -> None:
+    def _flush_outbox(self, port: SerialPort) -> None:
         while self._outbox:
             try:
                 port.write(self._outbox[0])

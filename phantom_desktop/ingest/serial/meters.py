@@ -78,7 +78,8 @@ def decode_pzem(blocks: Blocks) -> Measurement:
 
 def register_float(high: int, low: int) -> float:
     """A big-endian IEEE-754 float held in two registers, high word first."""
-    return struct.unpack(">f", struct.pack(">HH", high, low))[0]
+    value: float = struct.unpack(">f", struct.pack(">HH", high, low))[0]
+    return value
 
 
 def decode_sdm120(blocks: Blocks) -> Measurement:

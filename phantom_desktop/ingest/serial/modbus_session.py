@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from datetime import datetime, timezone
-
-import serial
+from datetime import UTC, datetime
 
 from phantom_desktop.core.readings import ReadingError
 from phantom_desktop.ingest.serial.meters import METER_MODELS, Measurement
 from phantom_desktop.ingest.serial.modbus_rtu import RtuClient, character_time_s, reply_size
-from phantom_desktop.ingest.serial.session import SessionContext
+from phantom_desktop.ingest.serial.session import SerialPort, SessionContext
 
 # Meters answer within tens of milliseconds; this margin comes on top of the transmission time.
 ANSWER_MARGIN_S = 0.25
@@ -36,7 +34,7 @@ class ModbusSession:
     def _name(self) -> str:
         return self._ctx.config.name
 
-    def run(self, port: serial.SerialBase) -> None:
+    def run(self, port: SerialPort) -> None:
         stop = self._ctx.stop
         while not stop.is_set():
             started = time.monotonic()
@@ -50,7 +48,7 @@ class ModbusSession:
 
     def _submit(self, address: int, port_id: str, measurement: Measurement) -> None:
         try:
-            reading = measurement.reading(port_id, datetime.now(timezone.utc))
+            reading = measurement.reading(port_id, datetime.now(UTC))
         except ReadingError as exc:
             self._ctx.stats.count("garbage")
             self._ctx.throttle.warning(
@@ -63,7 +61,7 @@ class ModbusSession:
             return
         self._ctx.submit([reading])
 
-    def _poll(self, port: serial.SerialBase, address: int) -> Measurement | None:
+    def _poll(self, port: SerialPort, address: int) -> Measurement | None:
         blocks: dict[int, Sequence[int]] = {}
         for start, count in self._model.blocks:
             registers = self._read(port, address, start, count)
@@ -72,9 +70,7 @@ class ModbusSession:
             blocks[start] = registers
         return self._model.decode(blocks)
 
-    def _read(
-        self, port: serial.SerialBase, address: int, start: int, count: int
-    ) -> Sequence[int] | None:
+    def _read(self, port: SerialPort, address: int, start: int, count: int) -> Sequence[int] | None:
         """One transaction; None (counted and logged) when no usable reply came in time."""
         request = self._client.read_input_registers(address, start, count)
         size = reply_size(count)

@@ -14,8 +14,6 @@ import threading
 import time
 from collections import deque
 
-import serial
-
 from phantom_desktop.core.readings import ReadingValues
 from phantom_desktop.ingest.messages import CREATED, CommittedBatch, Outcome, Submission
 from phantom_desktop.ingest.serial.config import LINE_PROTOCOLS, SerialSourceConfig
@@ -28,9 +26,12 @@ from phantom_desktop.ingest.serial.discovery import (
 from phantom_desktop.ingest.serial.jsonl import status_line
 from phantom_desktop.ingest.serial.line_session import LineSession
 from phantom_desktop.ingest.serial.modbus_session import ModbusSession
-from phantom_desktop.ingest.serial.session import SessionContext
-from phantom_desktop.ingest.serial.status import LogThrottle, SourceStats, SourceStatus
+from phantom_desktop.ingest.serial.session import SerialPort, SessionContext
+from phantom_desktop.ingest.serial.status import LogThrottle, SourceStats, SourceStatus, State
 from phantom_desktop.ingest.writer import Writer
+
+# pyserial raises ValueError for a malformed URL or setting.
+_OPEN_ERRORS: tuple[type[BaseException], ...] = (*PORT_ERRORS, ValueError)
 
 log = logging.getLogger(__name__)
 
@@ -121,12 +122,12 @@ class SerialSource:
         while not self._stop.is_set():
             path = resolve_port(self.config)
             if path is None:
-                state = "reconnecting" if ever_connected else "connecting"
+                state: State = "reconnecting" if ever_connected else "connecting"
                 self._stats.set_state(state, f"USB adapter {self.config.usb} is not plugged in")
             else:
                 try:
                     port = open_port(path, self.config.baudrate)
-                except (*PORT_ERRORS, ValueError) as exc:
+                except _OPEN_ERRORS as exc:
                     self._open_failed(path, exc, ever_connected)
                 else:
                     ever_connected = True
@@ -139,6 +140,7 @@ class SerialSource:
             delay = min(delay * 2, self._backoff[1])
 
     def _open_failed(self, path: str, exc: BaseException, ever_connected: bool) -> None:
+        state: State
         if device_absent(exc):
             state = "reconnecting" if ever_connected else "connecting"
         else:
@@ -146,7 +148,7 @@ class SerialSource:
         self._stats.set_state(state, f"cannot open {path}: {exc}")
         self._throttle.warning("open", "%s: cannot open %s: %s", self.name, path, exc)
 
-    def _serve(self, port: serial.SerialBase, path: str) -> None:
+    def _serve(self, port: SerialPort, path: str) -> None:
         self._stats.set_state("connected", port=path)
         log.info("%s: connected to %s (%s)", self.name, path, self.config.protocol)
         if self.config.is_modbus:

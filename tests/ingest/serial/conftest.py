@@ -9,8 +9,6 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from phantom_desktop.app import Services, open_services
-from phantom_desktop.config import AppPaths, Settings
 from phantom_desktop.ingest.serial import SerialSource, SerialSourceConfig
 from phantom_desktop.store.repository import create_device, create_port
 
@@ -36,14 +34,6 @@ def _no_serial_threads_left() -> Iterator[None]:
             break
         time.sleep(0.01)
     assert not left, f"threads still running after the test: {left}"
-
-
-@pytest.fixture
-def services(tmp_path) -> Iterator[Services]:
-    paths = AppPaths(tmp_path / "c", tmp_path / "d", tmp_path / "l")
-    services = open_services(paths, Settings(), db_url=f"sqlite:///{tmp_path}/t.db")
-    yield services
-    services.stop()
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import struct
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import given
@@ -15,7 +15,7 @@ from phantom_desktop.ingest.serial.meters import METER_MODELS, Measurement, regi
 from phantom_desktop.ingest.serial.modbus_rtu import Reply, RtuClient, Scan, reply_size
 from simulator.serial_meter.modbus_slave import ModbusSlaves
 
-NOW = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 client = RtuClient()
 
 # PZEM-004T v3.0 manual: read request, and a reply of 220.0 V, 1.000 A, 220.0 W, 50.0 Hz, PF 1.

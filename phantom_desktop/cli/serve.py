@@ -7,7 +7,7 @@ import logging
 import signal
 import threading
 
-from phantom_desktop.app import open_services, start_ingestion
+from phantom_desktop.cli.support import http_port_option
 from phantom_desktop.config import AppPaths, Settings
 
 log = logging.getLogger(__name__)
@@ -15,6 +15,8 @@ log = logging.getLogger(__name__)
 
 def run_serve(paths: AppPaths, settings: Settings, args: argparse.Namespace) -> int:
     """Receive readings over HTTP (and from serial sources) until asked to stop."""
+    from phantom_desktop.app import open_services, start_ingestion
+
     stop = threading.Event()
 
     def request_stop(signum, _frame) -> None:
@@ -38,3 +40,11 @@ def run_serve(paths: AppPaths, settings: Settings, args: argparse.Namespace) -> 
             signal.signal(sig, handler)
     print("Stopped; every acknowledged reading is stored.", flush=True)
     return 0
+
+
+def register(sub, common: argparse.ArgumentParser) -> None:
+    """Add the `serve` command."""
+    parser = sub.add_parser("serve", parents=[common], help="receive readings without a window")
+    parser.add_argument("--host", default=argparse.SUPPRESS, help="address to listen on")
+    http_port_option(parser, "HTTP port", default=argparse.SUPPRESS)
+    parser.set_defaults(runner=run_serve)

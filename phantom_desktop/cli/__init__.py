@@ -1,4 +1,10 @@
-"""Command line: the window by default, `serve` headless, and management commands."""
+"""Command line: the window by default, `serve` headless, and management commands.
+
+`COMMAND_GROUPS` is the one list of commands: each module registers its sub-parsers with
+`register(sub, common)`. A management command's handler takes a `CommandContext` and returns a
+dict or a list of dicts, printed as text or (with --json) as JSON; a command that runs instead
+of answering (`serve`) sets `runner` to a function of (paths, settings, args) -> exit code.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +14,22 @@ import json
 import logging
 import os
 import sys
+from typing import Any
 
-from phantom_desktop import __version__, commands, serial_commands
-from phantom_desktop.cli_support import interactive
+from phantom_desktop import __version__
+from phantom_desktop.cli import accounts as account_commands
+from phantom_desktop.cli import (
+    alerts,
+    devices,
+    energy,
+    export,
+    history,
+    ports,
+    serial,
+    serve,
+    tokens,
+)
+from phantom_desktop.cli.support import CommandContext, http_port_option, interactive
 from phantom_desktop.config import AppPaths, ConfigError, Settings, load_settings
 from phantom_desktop.store import accounts
 from phantom_desktop.store.accounts import LoginFailed
@@ -18,6 +37,19 @@ from phantom_desktop.store.database import StoreError, open_store, session_facto
 from phantom_desktop.store.repository import InvalidInput, NotFound, ensure_local_user
 
 log = logging.getLogger(__name__)
+
+COMMAND_GROUPS = (
+    serve,
+    account_commands,
+    devices,
+    tokens,
+    ports,
+    alerts,
+    serial,
+    energy,
+    history,
+    export,
+)
 
 PASSWORD_ENV = "PHANTOM_PASSWORD"
 
@@ -57,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="open the window on a fresh demo database fed by the simulator",
     )
     parser.add_argument("--host", help="address to listen on for devices (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, help="HTTP port for devices (default 3000)")
+    http_port_option(parser, "HTTP port for devices (default 3000)", default=None)
     parser.add_argument(
         "--self-test",
         action="store_true",
@@ -70,16 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     _common_options(common, suppress=True)
 
-    serve = sub.add_parser("serve", parents=[common], help="receive readings without a window")
-    serve.add_argument("--host", default=argparse.SUPPRESS, help="address to listen on")
-    serve.add_argument("--port", type=int, default=argparse.SUPPRESS, help="HTTP port")
-
-    commands.register(sub, common)
-    serial_commands.register(sub, common)
+    for group in COMMAND_GROUPS:
+        group.register(sub, common)
     return parser
 
 
-def _print_result(result: object, as_json: bool) -> None:
+def _print_result(result: dict[str, Any] | list[dict[str, Any]], as_json: bool) -> None:
     if as_json:
         print(json.dumps(result, indent=None if isinstance(result, dict) else 2))
         return
@@ -123,7 +151,7 @@ def _management(args: argparse.Namespace, paths: AppPaths, settings: Settings) -
     try:
         with session_factory(engine).begin() as session:
             user_id = _acting_user_id(session, url, args)
-            ctx = commands.CommandContext(session, user_id, args, paths, settings)
+            ctx = CommandContext(session, user_id, args, paths, settings)
             result = args.handler(ctx)
     finally:
         engine.dispose()
@@ -148,10 +176,9 @@ def main(argv: list[str] | None = None) -> int:
             from phantom_desktop.gui import run_window
 
             return run_window(paths, settings, args)
-        if args.command == "serve":
-            from phantom_desktop.serve import run_serve
-
-            return run_serve(paths, settings, args)
+        runner = getattr(args, "runner", None)
+        if runner is not None:
+            return int(runner(paths, settings, args))
         return _management(args, paths, settings)
     except LoginFailed as exc:
         print(f"phantom-desktop: error: {exc}", file=sys.stderr)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from phantom_desktop.cli_support import CommandContext, action, group
+from phantom_desktop.cli.support import CommandContext, action, group
 from phantom_desktop.config import file_settings, update_settings_file
 from phantom_desktop.ingest.serial.config import (
     PROTOCOLS,
@@ -18,8 +18,9 @@ from phantom_desktop.ingest.serial.config import (
     SerialSourceConfig,
 )
 from phantom_desktop.ingest.serial.discovery import available_ports
-from phantom_desktop.serial_settings import check_owned, with_source, without_source
+from phantom_desktop.ingest.serial.source_list import with_source, without_source
 from phantom_desktop.store.repository import InvalidInput
+from phantom_desktop.store.serial_choices import check_owned
 
 APPLIES_LATER = (
     "Saved in {file}. A window or `serve` that is running reads it when it next starts "
@@ -27,7 +28,7 @@ APPLIES_LATER = (
 )
 
 FLAGS = {
-    "port": "--port",
+    "port": "--path",
     "usb": "--usb",
     "baudrate": "--baud",
     "device_id": "--device",
@@ -98,7 +99,7 @@ def serial_add(ctx: CommandContext) -> dict:
     a = ctx.args
     data: dict = {
         "name": a.name,
-        "port": a.port or "",
+        "port": a.path or "",
         "protocol": a.protocol,
         "device_id": a.device,
         "channels": parse_map(a.map),
@@ -113,7 +114,7 @@ def serial_add(ctx: CommandContext) -> dict:
         config = SerialSourceConfig.from_dict(data)
     except SerialConfigError as exc:
         raise InvalidInput(in_flags(str(exc))) from None
-    check_owned(ctx.session, ctx.user_id, config)
+    check_owned(ctx.session, ctx.user, config.device_id, config.channels)
     sources = with_source(file_settings(ctx.paths).serial_sources, config)
     update_settings_file(ctx.paths, serial_sources=sources)
     _say_applies_later(ctx)
@@ -149,7 +150,7 @@ def register(sub, common: argparse.ArgumentParser) -> None:
     add = action(serial, "add", common, "add a serial meter", serial_add)
     add.add_argument("name", help="a name for this meter, e.g. 'Kitchen PZEM'")
     add.add_argument(
-        "--port",
+        "--path",
         metavar="PATH|URL",
         help="device path (/dev/ttyUSB0, COM3, /dev/pts/5) or pyserial URL (socket://host:port);"
         " optional with --usb",

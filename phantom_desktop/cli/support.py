@@ -28,6 +28,13 @@ class CommandContext:
     paths: AppPaths
     settings: Settings
 
+    @property
+    def user(self) -> str:
+        """The acting user's id, for the commands that act as someone (all but `user add`)."""
+        if self.user_id is None:
+            raise RuntimeError("this command acts as nobody")
+        return self.user_id
+
 
 def iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
@@ -72,3 +79,11 @@ def action(actions, name: str, common: argparse.ArgumentParser, help_text: str, 
     parser = actions.add_parser(name, parents=[common], help=help_text, description=help_text)
     parser.set_defaults(handler=handler)
     return parser
+
+
+def http_port_option(parser: argparse.ArgumentParser, help_text: str, default: object) -> None:
+    """`--http-port N`; `--port N` is still accepted (older scripts), but not shown."""
+    parser.add_argument(
+        "--http-port", dest="port", type=int, metavar="N", default=default, help=help_text
+    )
+    parser.add_argument("--port", dest="port", type=int, default=default, help=argparse.SUPPRESS)

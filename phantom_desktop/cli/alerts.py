@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from phantom_desktop.cli_support import CommandContext, action, group, iso
+from phantom_desktop.cli.support import CommandContext, action, group, iso
 from phantom_desktop.store import alerts
 from phantom_desktop.store.repository import InvalidInput
 
@@ -24,7 +24,7 @@ def alert_dict(item: alerts.AlertItem) -> dict:
 
 def alerts_list(ctx: CommandContext) -> list[dict]:
     a = ctx.args
-    rows = alerts.list_alerts(ctx.session, ctx.user_id, unread_only=a.unread, limit=a.limit)
+    rows = alerts.list_alerts(ctx.session, ctx.user, unread_only=a.unread, limit=a.limit)
     return [alert_dict(item) for item in rows]
 
 
@@ -33,10 +33,10 @@ def alerts_read(ctx: CommandContext) -> dict:
     if a.all == bool(a.alert_ids):
         raise InvalidInput("name the alerts to mark read (alert ids), or give --all")
     if a.all:
-        marked = alerts.mark_all_read(ctx.session, ctx.user_id)
+        marked = alerts.mark_all_read(ctx.session, ctx.user)
     else:
-        marked = alerts.mark_read(ctx.session, ctx.user_id, a.alert_ids)
-    return {"markedRead": marked, "unread": alerts.unread_count(ctx.session, ctx.user_id)}
+        marked = alerts.mark_read(ctx.session, ctx.user, a.alert_ids)
+    return {"markedRead": marked, "unread": alerts.unread_count(ctx.session, ctx.user)}
 
 
 def register(sub, common: argparse.ArgumentParser) -> None:

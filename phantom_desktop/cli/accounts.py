@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from phantom_desktop.cli_support import CommandContext, action, group, iso, read_new_password
+from phantom_desktop.cli.support import CommandContext, action, group, iso, read_new_password
 from phantom_desktop.store import accounts
 
 

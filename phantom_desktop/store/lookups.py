@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, bindparam, select
 
 from phantom_desktop.core.detection import PortRules
+from phantom_desktop.core.enums import PortStatus
 from phantom_desktop.store.models import Device, DeviceToken, Port
 
 TTL_S = 1.0
@@ -46,7 +47,7 @@ _select_ports = select(
 
 
 @dataclass(slots=True)
-class PortRow:
+class CachedPort:
     """What the writer needs of a port; `status` follows the writer's own changes."""
 
     id: str
@@ -55,7 +56,7 @@ class PortRow:
     threshold_w: float
     min_duration_s: float
     auto_cut: bool
-    status: str
+    status: PortStatus
 
     @property
     def rules(self) -> PortRules:
@@ -82,7 +83,7 @@ class Lookups:
     def __init__(self, ttl_s: float = TTL_S) -> None:
         self._ttl_s = ttl_s
         self._credentials: dict[str, Credential] = {}
-        self._ports: dict[str, PortRow] = {}
+        self._ports: dict[str, CachedPort] = {}
         self._stamp: object = None
         self._loaded_at = 0.0
         self._invalid = False
@@ -121,16 +122,16 @@ class Lookups:
                 cache[device_key(device_id)] = Credential(None, device_id, user_id)
         return cache
 
-    def ports(self, conn: Connection, port_ids: set[str]) -> dict[str, PortRow]:
+    def ports(self, conn: Connection, port_ids: set[str]) -> dict[str, CachedPort]:
         """Rows of these ports; unknown ones are absent."""
         cache = self._ports
         missing = [p for p in port_ids if p not in cache]
         if missing:
             for row in conn.execute(_select_ports, {"ids": missing}):
-                cache[row[0]] = PortRow(*row)
+                cache[row[0]] = CachedPort(*row)
         return cache
 
-    def reload_port(self, conn: Connection, port_id: str) -> PortRow | None:
+    def reload_port(self, conn: Connection, port_id: str) -> CachedPort | None:
         """Read one port again (its rules were just edited); None when it is gone."""
         self._ports.pop(port_id, None)
         return self.ports(conn, {port_id}).get(port_id)

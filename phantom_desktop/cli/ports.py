@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from phantom_desktop.cli_support import CommandContext, action, confirm, group, iso
+from phantom_desktop.cli.support import CommandContext, action, confirm, group, iso
+from phantom_desktop.core.enums import PortStatus
 from phantom_desktop.store import repository, summaries
-from phantom_desktop.store.models import PORT_ACTIVE, PORT_OFF, Port
+from phantom_desktop.store.models import Port
 
 
 def port_dict(port: Port) -> dict:
@@ -39,19 +40,19 @@ def port_summary_dict(row: summaries.PortSummary) -> dict:
 def port_add(ctx: CommandContext) -> dict:
     a = ctx.args
     port = repository.create_port(
-        ctx.session, ctx.user_id, a.name, a.device_id, a.threshold, a.min_duration, a.auto_cut
+        ctx.session, ctx.user, a.name, a.device_id, a.threshold, a.min_duration, a.auto_cut
     )
     return port_dict(port)
 
 
 def port_list(ctx: CommandContext) -> list[dict]:
-    return [port_summary_dict(p) for p in summaries.port_summaries(ctx.session, ctx.user_id)]
+    return [port_summary_dict(p) for p in summaries.port_summaries(ctx.session, ctx.user)]
 
 
 def port_edit(ctx: CommandContext) -> dict:
     """Change the options given; the others keep their values."""
     a = ctx.args
-    port = repository.get_port(ctx.session, ctx.user_id, a.port_id)
+    port = repository.get_port(ctx.session, ctx.user, a.port_id)
     device_id = port.device_id
     if a.no_device:
         device_id = None
@@ -59,7 +60,7 @@ def port_edit(ctx: CommandContext) -> dict:
         device_id = a.device_id
     port = repository.update_port(
         ctx.session,
-        ctx.user_id,
+        ctx.user,
         port.id,
         port.name if a.name is None else a.name,
         device_id,
@@ -72,9 +73,9 @@ def port_edit(ctx: CommandContext) -> dict:
 
 def port_delete(ctx: CommandContext) -> dict:
     a = ctx.args
-    impact = repository.port_delete_impact(ctx.session, ctx.user_id, a.port_id)
+    impact = repository.port_delete_impact(ctx.session, ctx.user, a.port_id)
     confirm(impact.describe(), a.yes)
-    repository.delete_port(ctx.session, ctx.user_id, a.port_id)
+    repository.delete_port(ctx.session, ctx.user, a.port_id)
     return {
         "id": impact.port_id,
         "name": impact.port_name,
@@ -87,19 +88,19 @@ def port_delete(ctx: CommandContext) -> dict:
 
 def port_on(ctx: CommandContext) -> dict:
     return port_dict(
-        repository.set_port_status(ctx.session, ctx.user_id, ctx.args.port_id, PORT_ACTIVE)
+        repository.set_port_status(ctx.session, ctx.user, ctx.args.port_id, PortStatus.ACTIVE)
     )
 
 
 def port_off(ctx: CommandContext) -> dict:
     return port_dict(
-        repository.set_port_status(ctx.session, ctx.user_id, ctx.args.port_id, PORT_OFF)
+        repository.set_port_status(ctx.session, ctx.user, ctx.args.port_id, PortStatus.OFF)
     )
 
 
 def port_suggest(ctx: CommandContext) -> dict:
     a = ctx.args
-    suggestion = summaries.suggest_port_threshold(ctx.session, ctx.user_id, a.port_id, a.hours)
+    suggestion = summaries.suggest_port_threshold(ctx.session, ctx.user, a.port_id, a.hours)
     return {
         "portId": a.port_id,
         "suggestedThresholdW": suggestion.threshold_w,
