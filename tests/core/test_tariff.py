@@ -100,6 +100,7 @@ def test_an_alert_says_what_the_standby_costs_a_year():
 
     text = phantom_alert_message("TV", 1.5, 5.0, True, True, Tariff(0.30, "EUR"))
     assert text == (
-        "Phantom power on TV: 1.5 W standby (about 3.94 EUR a year; threshold 5 W) — port turned off"
+        "Phantom power on TV: 1.5 W standby (about 3.94 EUR a year; threshold 5 W)"
+        " — port turned off"
     )
     assert "a year" not in phantom_alert_message("TV", 1.5, 5.0, True, True)
