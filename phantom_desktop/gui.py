@@ -68,7 +68,7 @@ def run_window(paths: AppPaths, settings: Settings, args: argparse.Namespace) ->
         db_url = db_url or settings.resolved_db_url(paths)
         user_id = None
         if needs_login(db_url):  # a shared server database: act as whoever logs in
-            from phantom_desktop.ui.login_dialog import log_in
+            from phantom_desktop.ui.accounts.login_dialog import log_in
 
             user_id = log_in(db_url)
             if user_id is None:

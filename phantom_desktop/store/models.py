@@ -21,9 +21,6 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from phantom_desktop.core.enums import EventAction, PortStatus
 from phantom_desktop.store.types import BigIntId, TextEnum, UTCDateTime
 
-# Transitional (issue 8): ui/ still imports these two; new code uses core.enums.PortStatus.
-PORT_ACTIVE = PortStatus.ACTIVE
-PORT_OFF = PortStatus.OFF
 LOCAL_USER_NAME = "local"
 
 

@@ -27,8 +27,6 @@ from phantom_desktop.store.models import (
     utcnow,
 )
 
-# Transitional (issue 8): ui/ reads repository.PORT_ACTIVE; new code uses core.enums.PortStatus.
-PORT_ACTIVE = PortStatus.ACTIVE
 MAX_THRESHOLD_W = 100_000
 
 

@@ -26,12 +26,6 @@ from phantom_desktop.store.models import (
 )
 from phantom_desktop.store.repository import InvalidInput, get_port
 
-# Transitional (issue 8): ui/ still imports these; new code uses core.enums.TokenState.
-TOKEN_NONE = TokenState.NONE
-TOKEN_ACTIVE = TokenState.ACTIVE
-TOKEN_REVOKED = TokenState.REVOKED
-
-
 # A token as device_summaries reads it: prefix, revoked at, last used at.
 _TokenRow = tuple[str, datetime | None, datetime | None]
 

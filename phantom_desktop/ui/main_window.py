@@ -7,9 +7,10 @@ writer's feed through `LiveBridge`, and port changes go to the writer as `PortCo
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence
@@ -22,32 +23,34 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from phantom_desktop.app import Services
+from phantom_desktop.core.enums import PortStatus
 from phantom_desktop.ingest.messages import CommittedBatch
-from phantom_desktop.store.models import PORT_ACTIVE
-from phantom_desktop.ui.alerts_model import AlertsModel, alert_info
-from phantom_desktop.ui.alerts_panel import AlertsPanel
-from phantom_desktop.ui.db_worker import DbWorker
-from phantom_desktop.ui.live_bridge import LiveBridge
-from phantom_desktop.ui.live_plot import CAPACITY, WINDOW_S, LivePlot
-from phantom_desktop.ui.panel import title_label
-from phantom_desktop.ui.port_colors import PortColors
-from phantom_desktop.ui.port_control import PortControl
-from phantom_desktop.ui.ports_model import PortsModel
-from phantom_desktop.ui.ports_panel import PortsPanel
-from phantom_desktop.ui.queries import (
-    PortInfo,
+from phantom_desktop.store.window_queries import (
     Snapshot,
+    WindowPort,
     load_ports,
     load_snapshot,
-    mark_read,
+    mark_read_up_to,
 )
-from phantom_desktop.ui.serial_control import SerialControl
-from phantom_desktop.ui.sources_panel import SourcesPanel
+from phantom_desktop.ui.alerts.alerts_model import AlertsModel, alert_info
+from phantom_desktop.ui.alerts.alerts_panel import AlertsPanel
+from phantom_desktop.ui.common.palette import PortColors
+from phantom_desktop.ui.common.widgets import title_label
+from phantom_desktop.ui.live_bridge import LiveBridge
+from phantom_desktop.ui.monitor.live_plot import CAPACITY, WINDOW_S, LivePlot
+from phantom_desktop.ui.monitor.sources_panel import SourcesPanel
+from phantom_desktop.ui.monitor.welcome_panel import WelcomePanel
+from phantom_desktop.ui.ports.port_control import PortControl
+from phantom_desktop.ui.ports.port_model import PortModel
+from phantom_desktop.ui.ports.ports_panel import PortsPanel
+from phantom_desktop.ui.settings.serial_control import SerialControl
 from phantom_desktop.ui.status_bar import StatusBar
+from phantom_desktop.ui.tasks import DbWorker
 from phantom_desktop.ui.tray import TrayNotifier
-from phantom_desktop.ui.welcome import WelcomePanel
 from phantom_desktop.ui.workspace import Workspace, device_base_url
+
+if TYPE_CHECKING:
+    from phantom_desktop.app import Services
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +59,8 @@ DEFAULT_SIZE = (1200, 760)
 SETTINGS_FILE = "window.ini"
 SETTINGS_GROUP = "MainWindow"
 SETTINGS_VERSION = 1
+# The ports panel's columns; "portsHeader" held the state of its own model's eight columns.
+PORTS_HEADER_KEY = "portsPanelHeader"
 
 
 def window_settings(config_dir: Path) -> QSettings:
@@ -83,15 +88,15 @@ class MainWindow(QMainWindow):
         self._shut_down = False
 
         colors = PortColors()
-        self.ports_model = PortsModel(colors, self)
+        self.ports_model = PortModel(colors, self)  # the one port model: Monitor and Ports tab
         self.alerts_model = AlertsModel(self)
         self.plot = LivePlot(colors)
-        self.ports_panel = PortsPanel(self.ports_model)
-        self.alerts_panel = AlertsPanel(self.alerts_model)
         self.status = StatusBar(services.listen_url, services.db_description)
         self.bridge = LiveBridge(services.live_feed, parent=self)
         self.worker = DbWorker(services.sessions, self)
         self.port_control = PortControl(services.writer, self.worker, self._user_id, self)
+        self.ports_panel = PortsPanel(self.ports_model, self.port_control)
+        self.alerts_panel = AlertsPanel(self.alerts_model)
         self.tray = TrayNotifier(QApplication.windowIcon(), self)
         self.serial = SerialControl(self, services, self.worker, self.ports_model, self.status)
         self.sources_panel = SourcesPanel(self.serial.statuses)
@@ -104,12 +109,11 @@ class MainWindow(QMainWindow):
         self.bridge.batch_committed.connect(self.serial.apply_batch)
         self.sources_panel.settings_requested.connect(self.serial.open_settings)
         self.serial.sources_restarted.connect(self.sources_panel.refresh)
-        self.ports_panel.turn_on_requested.connect(self.turn_on)
+        self.ports_model.reloaded.connect(self._ports_shown)
         self.alerts_panel.mark_all_read_requested.connect(self.mark_all_read)
         self.worker.failed.connect(self._show_error)
         self.port_control.status_set.connect(self._port_status_set)
         self.port_control.status_failed.connect(self._port_status_failed)
-        self.workspace.ports_changed.connect(self.refresh_ports)
         self.workspace.mark_all_read_requested.connect(self.mark_all_read)
         self.workspace.message.connect(lambda message: self.status.showMessage(message, 6000))
         self.ports_reloaded.connect(self.workspace.reload)
@@ -118,20 +122,20 @@ class MainWindow(QMainWindow):
         self._restore_state()
 
         self.worker.start()
+        self.workspace.load()  # devices first: the Ports tab's dialogs list them
         self.status.showMessage("Loading ports and alerts…")
         self.worker.submit(
             "Loading ports and alerts",
             lambda session: load_snapshot(
                 session,
                 self._user_id,
-                datetime.now(timezone.utc),
+                datetime.now(UTC),
                 timedelta(seconds=WINDOW_S),
                 CAPACITY,
             ),
             self._apply_snapshot,
             on_error=lambda _message: self._start_live(),
         )
-        self.workspace.load()
 
     # -- layout -------------------------------------------------------------------------------
     def _build_layout(self) -> None:
@@ -175,7 +179,13 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addWidget(self.main_splitter)
         self.workspace = Workspace(
-            monitor, self.worker, self._user_id, base_url, self.port_control, self.alerts_model
+            monitor,
+            self.worker,
+            self._user_id,
+            base_url,
+            self.port_control,
+            self.ports_model,
+            self.alerts_model,
         )
         self.welcome.add_device_requested.connect(self._add_first_device)
         self.welcome.add_port_requested.connect(self._add_first_port)
@@ -195,7 +205,7 @@ class MainWindow(QMainWindow):
 
     # -- start state --------------------------------------------------------------------------
     def _apply_snapshot(self, snapshot: Snapshot) -> None:
-        self._show_ports(snapshot.ports)
+        self.ports_model.set_rows(snapshot.ports)
         for port_id, history in snapshot.history.items():
             self.plot.backfill(port_id, history)
         self.alerts_model.add(snapshot.alerts)
@@ -213,18 +223,19 @@ class MainWindow(QMainWindow):
         self.sources_panel.start()
         self.loaded.emit()
 
-    def _show_ports(self, ports: list[PortInfo]) -> None:
+    def _ports_shown(self) -> None:
+        """The port list was loaded (here or by the Ports tab): curves and greeting follow it."""
+        ports = self.ports_model.rows()
         self.monitor_stack.setCurrentWidget(self.plot_box if ports else self.welcome)
-        self.ports_model.set_ports(ports)
         self.plot.set_ports((port.id, port.name) for port in ports)
 
     def _add_first_device(self) -> None:
-        self.workspace.setCurrentWidget(self.workspace.devices_view)
-        self.workspace.devices_view.add()
+        self.workspace.setCurrentWidget(self.workspace.devices_tab)
+        self.workspace.devices_tab.add()
 
     def _add_first_port(self) -> None:
-        self.workspace.setCurrentWidget(self.workspace.ports_view)
-        self.workspace.ports_view.add()
+        self.workspace.setCurrentWidget(self.workspace.ports_tab)
+        self.workspace.ports_tab.add()
 
     # -- live updates -------------------------------------------------------------------------
     def apply_batch(self, batch: CommittedBatch) -> None:
@@ -232,7 +243,7 @@ class MainWindow(QMainWindow):
         self.status.count_readings(len(batch.readings))
         self.plot.append(batch.readings)
         unknown = self.ports_model.apply_batch(batch) - self._foreign_ports
-        self.workspace.apply_batch(batch)
+        self.workspace.apply_batch(batch)  # devices' last reading
         mine = [alert for alert in batch.alerts if alert.user_id == self._user_id]
         self.alerts_model.add(alert_info(alert) for alert in mine)
         self.tray.notify(mine)
@@ -253,10 +264,10 @@ class MainWindow(QMainWindow):
             on_error=lambda _message: self._ports_reloaded(asked, None),
         )
 
-    def _ports_reloaded(self, asked: set[str], ports: list[PortInfo] | None) -> None:
+    def _ports_reloaded(self, asked: set[str], ports: list[WindowPort] | None) -> None:
         self._reloading = False
         if ports is not None:
-            self._show_ports(ports)
+            self.ports_model.set_rows(ports)
             foreign = asked - {port.id for port in ports}  # another user's, or deleted
             self._foreign_ports |= foreign
             self.plot.ignore(foreign)
@@ -264,23 +275,10 @@ class MainWindow(QMainWindow):
         self._reload_ports()  # ports that turned up meanwhile
 
     # -- user actions -------------------------------------------------------------------------
-    def refresh_ports(self) -> None:
-        """Load the port list again after ports or devices were changed in their tabs."""
-        self.worker.submit(
-            "Loading ports", lambda session: load_ports(session, self._user_id), self._show_ports
-        )
+    def _port_status_set(self, _port_id: str, name: str, status: str) -> None:
+        self.status.showMessage(f"{name} is {'on' if status == PortStatus.ACTIVE else 'off'}", 5000)
 
-    def turn_on(self, port_id: str) -> None:
-        """Ask the writer to switch a port back on; the live feed then shows it on."""
-        self.ports_panel.set_pending(port_id, True)
-        self.port_control.set_status(port_id, PORT_ACTIVE)
-
-    def _port_status_set(self, port_id: str, name: str, status: str) -> None:
-        self.ports_panel.set_pending(port_id, False)
-        self.status.showMessage(f"{name} is {'on' if status == PORT_ACTIVE else 'off'}", 5000)
-
-    def _port_status_failed(self, port_id: str, message: str) -> None:
-        self.ports_panel.set_pending(port_id, False)
+    def _port_status_failed(self, _port_id: str, message: str) -> None:
         self.status.showMessage(message, 10000)
 
     def _show_unread(self, unread: int) -> None:
@@ -304,7 +302,7 @@ class MainWindow(QMainWindow):
         self.alerts_panel.set_busy(True)
         self.worker.submit(
             "Marking alerts read",
-            lambda session: mark_read(session, self._user_id, up_to),
+            lambda session: mark_read_up_to(session, self._user_id, up_to),
             lambda _count: self._marked_read(up_to),
             on_error=lambda _message: self.alerts_panel.set_busy(False),
         )
@@ -321,11 +319,13 @@ class MainWindow(QMainWindow):
         settings = self._settings
         settings.beginGroup(SETTINGS_GROUP)
         try:
-            version = int(settings.value("version", 0) or 0)
+            version = int(str(settings.value("version", 0) or 0))
             if version == SETTINGS_VERSION and self.restoreGeometry(settings.value("geometry")):
                 self.main_splitter.restoreState(settings.value("mainSplitter"))
                 self.left_splitter.restoreState(settings.value("leftSplitter"))
-                self.ports_panel.view.horizontalHeader().restoreState(settings.value("portsHeader"))
+                self.ports_panel.view.horizontalHeader().restoreState(
+                    settings.value(PORTS_HEADER_KEY)
+                )
                 return
         except (TypeError, ValueError):
             log.warning("ignoring unreadable window state in %s", settings.fileName())
@@ -343,7 +343,7 @@ class MainWindow(QMainWindow):
         settings.setValue("geometry", self.saveGeometry())
         settings.setValue("mainSplitter", self.main_splitter.saveState())
         settings.setValue("leftSplitter", self.left_splitter.saveState())
-        settings.setValue("portsHeader", self.ports_panel.view.horizontalHeader().saveState())
+        settings.setValue(PORTS_HEADER_KEY, self.ports_panel.view.horizontalHeader().saveState())
         settings.endGroup()
         settings.sync()
 

@@ -1,19 +1,18 @@
-"""Fixtures for window tests: real services on a temporary SQLite database, and a check that
-every thread a test started has ended."""
+"""Fixtures for window tests (on the root conftest's `services`): plugs fed through the writer,
+an open window, and a check that every thread a test started has ended."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import shiboken6
 from PySide6.QtCore import QSettings, QThread, QThreadPool
 
-from phantom_desktop.app import Services, open_services
-from phantom_desktop.config import AppPaths, Settings
+from phantom_desktop.app import Services
 from phantom_desktop.core.credentials import hash_token
 from phantom_desktop.core.readings import ReadingValues
 from phantom_desktop.ingest.messages import CREATED, Outcome, Submission
@@ -39,14 +38,6 @@ def no_threads_left(monkeypatch) -> Iterator[None]:
     assert QThreadPool.globalInstance().activeThreadCount() == 0
     left = [t for t in threading.enumerate() if t not in before and t.name.startswith("phantom")]
     assert left == []
-
-
-@pytest.fixture
-def services(tmp_path) -> Iterator[Services]:
-    paths = AppPaths(tmp_path / "c", tmp_path / "d", tmp_path / "l")
-    services = open_services(paths, Settings(), db_url=f"sqlite:///{tmp_path}/t.db")
-    yield services
-    services.stop()
 
 
 class RecordingSink:
@@ -81,7 +72,7 @@ class Plug:
         sink = RecordingSink()
         for power in powers:
             reading = ReadingValues(
-                self.port_id, voltage, power / voltage, power, datetime.now(timezone.utc)
+                self.port_id, voltage, power / voltage, power, datetime.now(UTC)
             )
             submission = Submission(
                 readings=[reading], sink=sink, token_hash=hash_token(self.token)

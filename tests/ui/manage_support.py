@@ -9,7 +9,7 @@ import urllib.request
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QDoubleSpinBox, QLineEdit, QTableView, QWidget
 
-from phantom_desktop.ui.keyed_model import KEY_ROLE
+from phantom_desktop.ui.common.keyed_model import KEY_ROLE
 
 TIMEOUT_MS = 5000
 

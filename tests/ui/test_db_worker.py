@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from phantom_desktop.ui.db_worker import DbWorker
+from phantom_desktop.ui.tasks import DbWorker
 
 
 @pytest.fixture

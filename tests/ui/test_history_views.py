@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtGui import QColor
@@ -15,13 +15,13 @@ from phantom_desktop.store import repository
 from phantom_desktop.store.history_queries import Resolution
 from phantom_desktop.store.models import PhantomEvent
 from phantom_desktop.store.rollups import insert_readings_with_rollups
-from phantom_desktop.ui.db_worker import DbWorker
 from phantom_desktop.ui.energy.energy_model import EnergyColumn
 from phantom_desktop.ui.energy.energy_tab import EnergyTab
 from phantom_desktop.ui.history.export_job import ExportJob
 from phantom_desktop.ui.history.history_tab import HistoryTab
+from phantom_desktop.ui.tasks import DbWorker
 
-NOW = datetime.now(timezone.utc).replace(second=0, microsecond=0)
+NOW = datetime.now(UTC).replace(second=0, microsecond=0)
 T0 = NOW - timedelta(hours=4)  # 100 W for 1 h, 2 W for 30 min, cut for 2 h, 100 W since
 
 

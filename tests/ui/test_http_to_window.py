@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from manage_support import TIMEOUT_MS, post_reading
 
 from phantom_desktop.app import start_http
-from phantom_desktop.ui.alerts_panel import alerts_title
-from phantom_desktop.ui.ports_model import OFF
+from phantom_desktop.ui.alerts.alerts_panel import alerts_title
+from phantom_desktop.ui.ports.port_model import OFF
+from tests.ui.manage_support import TIMEOUT_MS, post_reading
 
 
 @pytest.fixture
@@ -34,6 +34,6 @@ def test_posted_readings_are_plotted_and_a_phantom_alert_is_raised(
     assert "TV" in alert.message and "2.3 W" in alert.message
     assert window.alerts_panel.title.text() == alerts_title(1)
     qtbot.waitUntil(  # the port was added after the window opened: its row is loaded then
-        lambda: getattr(window.ports_model.row_of(tv.port_id), "status", None) == OFF,
+        lambda: getattr(window.ports_model.row(tv.port_id), "status", None) == OFF,
         timeout=TIMEOUT_MS,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt
 from sqlalchemy import select
@@ -11,7 +11,7 @@ from phantom_desktop.ingest.messages import CommittedBatch, StoredReading
 from phantom_desktop.store import repository
 from phantom_desktop.store.models import Notification, Port, User
 from phantom_desktop.ui.main_window import SETTINGS_GROUP, MainWindow
-from phantom_desktop.ui.ports_model import Column
+from phantom_desktop.ui.ports.port_model import PortColumn as Column
 
 TIMEOUT_MS = 5000
 
@@ -20,7 +20,7 @@ def cell(window: MainWindow, port_id: str, column: Column) -> str:
     """What the ports table shows (through the sorting proxy) for a port."""
     proxy = window.ports_panel.proxy
     for row in range(proxy.rowCount()):
-        if window.ports_model.row_of(port_id).name == proxy.index(row, Column.NAME).data():
+        if window.ports_model.row(port_id).name == proxy.index(row, Column.NAME).data():
             return proxy.index(row, column).data()
     raise AssertionError(f"port {port_id} is not in the table")
 
@@ -154,7 +154,7 @@ def test_a_port_created_later_shows_up(qtbot, open_window, make_plug):
     fridge = make_plug("Fridge", threshold_w=2, auto_cut=False)
     fridge.send(85.0)
 
-    qtbot.waitUntil(lambda: window.ports_model.row_of(fridge.port_id) is not None)
+    qtbot.waitUntil(lambda: window.ports_model.row(fridge.port_id) is not None)
     qtbot.waitUntil(lambda: cell(window, fridge.port_id, Column.POWER) == "85.0 W")
     assert window.plot.curve(fridge.port_id).name() == "Fridge"
     qtbot.waitUntil(lambda: list(window.plot.series(fridge.port_id)[1]) == [85.0])
@@ -169,7 +169,7 @@ def test_another_users_ports_stay_out(qtbot, services, open_window):
         port = repository.create_port(session, other.id, "Their TV", None, 5.0)
         port_id = port.id
     window = open_window()
-    reading = StoredReading(1, port_id, datetime.now(timezone.utc), 230, 1, 230, False, "active")
+    reading = StoredReading(1, port_id, datetime.now(UTC), 230, 1, 230, False, "active")
 
     with qtbot.waitSignal(window.ports_reloaded, timeout=TIMEOUT_MS):
         window.apply_batch(CommittedBatch(readings=[reading]))

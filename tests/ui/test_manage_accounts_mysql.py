@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from manage_support import TIMEOUT_MS, click, post_reading, type_into
 
 from phantom_desktop.app import Services, open_services, start_http
 from phantom_desktop.config import AppPaths, Settings
 from phantom_desktop.store import accounts, repository
 from phantom_desktop.store.database import open_store, session_factory
 from phantom_desktop.store.models import Port
-from phantom_desktop.ui.login_dialog import LoginDialog
+from phantom_desktop.ui.accounts.login_dialog import LoginDialog
 from phantom_desktop.ui.main_window import MainWindow
+from tests.ui.manage_support import TIMEOUT_MS, click, post_reading, type_into
 
 pytestmark = pytest.mark.mysql
 
@@ -65,19 +65,19 @@ def check_window(qtbot, services, settings, name: str, me: Account, other: Accou
         window.show()
     try:
         workspace = window.workspace
-        ports, devices = workspace.ports_view.model, workspace.devices_view.model
+        ports, devices = workspace.ports_tab.model, workspace.devices_tab.model
         qtbot.waitUntil(lambda: "Signed in" in workspace.user_label.text(), timeout=TIMEOUT_MS)
         assert workspace.user_label.text() == f"Signed in as <b>{name}</b>"
         assert [d.id for d in devices.rows()] == [me.device_id]
         assert [p.id for p in ports.rows()] == [me.port_id]
-        assert window.ports_model.port_ids() == [me.port_id]
+        assert [port.id for port in window.ports_model.rows()] == [me.port_id]
         assert window.alerts_model.rowCount() == 1
         assert window.alerts_model.alert_at(0).port_id == me.port_id
         assert window.plot.curve(other.port_id) is None
 
         assert post_reading(services.listen_url, other.token, other.port_id, 1.0)[0] == 201
         assert post_reading(services.listen_url, me.token, me.port_id, 77.0)[0] == 201
-        qtbot.waitUntil(lambda: ports.row(me.port_id).latest_power_w == 77.0, timeout=TIMEOUT_MS)
+        qtbot.waitUntil(lambda: ports.row(me.port_id).power == 77.0, timeout=TIMEOUT_MS)
         assert ports.row(other.port_id) is None and devices.row(other.device_id) is None
         assert window.alerts_model.rowCount() == 1
 

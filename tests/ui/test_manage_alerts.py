@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from manage_support import TIMEOUT_MS, click
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSystemTrayIcon
 from sqlalchemy import select
 
 from phantom_desktop.store.models import Notification, Port
-from phantom_desktop.ui.alerts_model import AlertColumn
+from phantom_desktop.ui.alerts.alerts_model import AlertColumn
+from tests.ui.manage_support import TIMEOUT_MS, click
 
 
 def alerts_tab(window):
-    view = window.workspace.alerts_view
+    view = window.workspace.alerts_tab
     window.workspace.setCurrentWidget(view)
     return view
 
@@ -71,19 +71,19 @@ def test_go_to_port_and_turn_it_back_on(qtbot, services, open_window, make_plug)
     tv.send(1.5)  # standby: cut
     window = open_window()
     view = alerts_tab(window)
-    qtbot.waitUntil(lambda: window.workspace.ports_view.model.rowCount() == 2, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: window.workspace.ports_tab.model.rowCount() == 2, timeout=TIMEOUT_MS)
 
     select_alert(qtbot, view, "TV")
     click(qtbot, view.go_to_port_button)
-    assert window.workspace.currentWidget() is window.workspace.ports_view
-    assert window.workspace.ports_view.selected_port().id == tv.port_id
+    assert window.workspace.currentWidget() is window.workspace.ports_tab
+    assert window.workspace.ports_tab.selected_port().id == tv.port_id
 
     alerts_tab(window)
     assert view.turn_on_button.isEnabled()
     click(qtbot, view.turn_on_button)
     qtbot.waitUntil(lambda: not view.turn_on_button.isEnabled(), timeout=TIMEOUT_MS)
     qtbot.waitUntil(
-        lambda: window.workspace.ports_view.model.row(tv.port_id).status == "active",
+        lambda: window.workspace.ports_tab.model.row(tv.port_id).status == "active",
         timeout=TIMEOUT_MS,
     )
     with services.sessions() as session:
@@ -116,7 +116,7 @@ def test_a_tray_message_for_each_new_phantom_event(qtbot, monkeypatch, open_wind
     assert "Auto-cut is off" in shown[1][1]
 
     window.tray.activated.emit()  # clicking the message shows the alerts
-    assert window.workspace.currentWidget() is window.workspace.alerts_view
+    assert window.workspace.currentWidget() is window.workspace.alerts_tab
 
 
 def test_without_a_tray_alerts_still_arrive(qtbot, open_window, make_plug):

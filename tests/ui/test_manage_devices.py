@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from manage_support import (
+from PySide6.QtWidgets import QApplication
+from sqlalchemy import select
+
+from phantom_desktop.app import start_http
+from phantom_desktop.core.credentials import hash_token
+from phantom_desktop.store.models import Device, DeviceToken, Port
+from phantom_desktop.ui.common.confirm import ConfirmBox
+from phantom_desktop.ui.devices.device_dialog import DeviceDialog
+from phantom_desktop.ui.devices.token_dialog import TokenDialog
+from phantom_desktop.ui.ports.port_dialog import PortDialog
+from tests.ui.manage_support import (
     TIMEOUT_MS,
     click,
     post_reading,
@@ -12,16 +22,6 @@ from manage_support import (
     type_number,
     wait_dialog,
 )
-from PySide6.QtWidgets import QApplication
-from sqlalchemy import select
-
-from phantom_desktop.app import start_http
-from phantom_desktop.core.credentials import hash_token
-from phantom_desktop.store.models import Device, DeviceToken, Port
-from phantom_desktop.ui.confirm import ConfirmBox
-from phantom_desktop.ui.device_dialog import DeviceDialog
-from phantom_desktop.ui.port_dialog import PortDialog
-from phantom_desktop.ui.token_dialog import TokenDialog
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def window(services, open_window):
 
 
 def add_device(qtbot, window, name: str) -> str:
-    devices = window.workspace.devices_view
+    devices = window.workspace.devices_tab
     window.workspace.setCurrentWidget(devices)
     click(qtbot, devices.add_button)
     dialog = wait_dialog(qtbot, devices, DeviceDialog)
@@ -45,7 +45,7 @@ def add_device(qtbot, window, name: str) -> str:
 
 
 def generate_token(qtbot, window) -> str:
-    devices = window.workspace.devices_view
+    devices = window.workspace.devices_tab
     click(qtbot, devices.generate_button)
     dialog = wait_dialog(qtbot, devices, TokenDialog)
     token = dialog.token_edit.text()
@@ -57,7 +57,7 @@ def generate_token(qtbot, window) -> str:
 
 def test_add_device_token_and_port_then_a_device_posts(qtbot, services, window):
     device_id = add_device(qtbot, window, "Media plug")
-    devices = window.workspace.devices_view
+    devices = window.workspace.devices_tab
     assert devices.model.row(device_id).token_state == "none"
 
     click(qtbot, devices.generate_button)
@@ -73,7 +73,7 @@ def test_add_device_token_and_port_then_a_device_posts(qtbot, services, window):
         stored = session.scalars(select(DeviceToken.token_hash)).all()
     assert stored == [hash_token(token)]  # only a hash is kept
 
-    ports = window.workspace.ports_view
+    ports = window.workspace.ports_tab
     window.workspace.setCurrentWidget(ports)
     click(qtbot, ports.add_button)
     port_dialog = wait_dialog(qtbot, ports, PortDialog)
@@ -93,9 +93,9 @@ def test_add_device_token_and_port_then_a_device_posts(qtbot, services, window):
     status, answer = post_reading(services.listen_url, token, port_id, power=87.0)
     assert status == 201, answer
     assert answer["data"]["portStatus"] == "active"
-    qtbot.waitUntil(lambda: ports.model.row(port_id).latest_power_w == 87.0, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: ports.model.row(port_id).power == 87.0, timeout=TIMEOUT_MS)
     qtbot.waitUntil(lambda: devices.model.row(device_id).last_reading_at is not None)
-    qtbot.waitUntil(lambda: window.ports_model.row_of(port_id) is not None)  # the monitor too
+    qtbot.waitUntil(lambda: window.ports_model.row(port_id) is not None)  # the monitor too
 
     # Rotate: the old token is refused at once, the new one works.
     window.workspace.setCurrentWidget(devices)
@@ -128,7 +128,7 @@ def test_rename_and_delete_a_device_keeps_its_ports(qtbot, services, open_window
     plug = make_plug("Fridge", threshold_w=3, auto_cut=False)
     plug.send(80.0, 81.0)
     window = open_window()
-    devices = window.workspace.devices_view
+    devices = window.workspace.devices_tab
     window.workspace.setCurrentWidget(devices)
     qtbot.waitUntil(lambda: devices.model.rowCount() == 1, timeout=TIMEOUT_MS)
     device_id = devices.model.rows()[0].id
@@ -143,9 +143,9 @@ def test_rename_and_delete_a_device_keeps_its_ports(qtbot, services, open_window
     type_into(qtbot, dialog.name_edit, "Kitchen meter")
     click(qtbot, dialog.save_button)
     qtbot.waitUntil(lambda: devices.model.row(device_id).name == "Kitchen meter")
-    ports = window.workspace.ports_view
+    ports = window.workspace.ports_tab
     qtbot.waitUntil(lambda: ports.model.row(plug.port_id).device_name == "Kitchen meter")
-    qtbot.waitUntil(lambda: window.ports_model.row_of(plug.port_id).device == "Kitchen meter")
+    qtbot.waitUntil(lambda: window.ports_model.row(plug.port_id).device_name == "Kitchen meter")
 
     click(qtbot, devices.delete_button)
     question = wait_dialog(qtbot, devices, ConfirmBox)

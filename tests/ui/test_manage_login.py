@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from manage_support import TIMEOUT_MS, click, type_into
-
 from phantom_desktop.store import accounts, repository
-from phantom_desktop.ui.login_dialog import LoginDialog
+from phantom_desktop.ui.accounts.login_dialog import LoginDialog
+from tests.ui.manage_support import TIMEOUT_MS, click, type_into
 
 PASSWORD = "correct horse"
 
@@ -72,10 +71,10 @@ def test_wrong_password_then_right_one_opens_the_window_as_that_user(
 
     services.user_id = dialog.user_id  # what gui.run_window hands to open_services
     window = open_window()
-    devices = window.workspace.devices_view.model
+    devices = window.workspace.devices_tab.model
     qtbot.waitUntil(lambda: devices.rowCount() == 1, timeout=TIMEOUT_MS)
     assert devices.rows()[0].name == "Bob's plug"
-    assert window.workspace.ports_view.model.rowCount() == 0
+    assert window.workspace.ports_tab.model.rowCount() == 0
     assert window.ports_model.rowCount() == 0
     qtbot.waitUntil(lambda: "bob" in window.workspace.user_label.text())
 

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-from manage_support import TIMEOUT_MS, click, select_row, type_into, type_number, wait_dialog
 from sqlalchemy import func, select
 
 from phantom_desktop.store import repository
 from phantom_desktop.store.models import Notification, PhantomEvent, Port, PowerReading
-from phantom_desktop.ui.confirm import ConfirmBox
-from phantom_desktop.ui.port_dialog import PortDialog
-from phantom_desktop.ui.port_table_model import PortColumn
-from phantom_desktop.ui.ports_model import Column
-from phantom_desktop.ui.suggest_dialog import SuggestDialog
+from phantom_desktop.ui.common.confirm import ConfirmBox
+from phantom_desktop.ui.ports.port_dialog import PortDialog
+from phantom_desktop.ui.ports.port_model import PortColumn
+from phantom_desktop.ui.ports.suggest_dialog import SuggestDialog
+from tests.ui.manage_support import (
+    TIMEOUT_MS,
+    click,
+    select_row,
+    type_into,
+    type_number,
+    wait_dialog,
+)
 
 
 def ports_tab(qtbot, window):
-    ports = window.workspace.ports_view
+    ports = window.workspace.ports_tab
     window.workspace.setCurrentWidget(ports)
     return ports
 
@@ -82,7 +88,7 @@ def test_an_edited_threshold_is_used_by_the_next_reading(qtbot, services, open_w
     click(qtbot, dialog.save_button)
     qtbot.waitUntil(lambda: ports.model.row(tv.port_id).threshold_w == 50.0, timeout=TIMEOUT_MS)
     assert shown(ports, tv.port_id, PortColumn.THRESHOLD) == "50 W"
-    qtbot.waitUntil(lambda: window.ports_model.row_of(tv.port_id).threshold_w == 50.0)
+    qtbot.waitUntil(lambda: window.ports_model.row(tv.port_id).threshold_w == 50.0)
 
     tv.send(20.0)  # standby under the new rules
 
@@ -109,14 +115,14 @@ def test_turn_a_port_off_and_on_by_hand(qtbot, services, open_window, make_plug)
     )
     with services.sessions() as session:
         assert session.get(Port, lamp.port_id).status == "off"
-    qtbot.waitUntil(lambda: window.ports_model.row_of(lamp.port_id).status == "off")
+    qtbot.waitUntil(lambda: window.ports_model.row(lamp.port_id).status == "off")
 
     click(qtbot, ports.power_button)
 
     qtbot.waitUntil(lambda: shown(ports, lamp.port_id, PortColumn.STATUS) == "Active")
     with services.sessions() as session:
         assert session.get(Port, lamp.port_id).status == "active"
-    qtbot.waitUntil(lambda: window.ports_model.index(0, Column.STATUS).data() == "Active")
+    qtbot.waitUntil(lambda: window.ports_model.index(0, PortColumn.STATUS).data() == "Active")
 
 
 def test_suggest_threshold_explains_and_applies(qtbot, services, open_window, make_plug):
@@ -179,7 +185,7 @@ def test_delete_a_port_with_its_readings_and_alerts(qtbot, services, open_window
     click(qtbot, question.confirm_button)
 
     qtbot.waitUntil(lambda: ports.model.row(charger.port_id) is None, timeout=TIMEOUT_MS)
-    qtbot.waitUntil(lambda: window.ports_model.row_of(charger.port_id) is None)
+    qtbot.waitUntil(lambda: window.ports_model.row(charger.port_id) is None)
     assert window.alerts_model.rowCount() == 0
     assert window.workspace.tabText(3) == "Alerts"
     assert ports.model.row(keep.port_id) is not None

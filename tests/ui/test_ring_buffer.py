@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from phantom_desktop.ui.ring_buffer import RingBuffer
+from phantom_desktop.ui.monitor.ring_buffer import RingBuffer
 
 
 def test_latest_values_in_order_across_wrap_around():

@@ -8,15 +8,15 @@ import json
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from serial_helpers import fast_source_fixture, meter_device_fixture  # noqa: F401
 from sqlalchemy import func, select
 
 from phantom_desktop.config import update_settings_file
 from phantom_desktop.ingest.serial.config import UsbMatch
-from phantom_desktop.ingest.serial.discovery import PortInfo
+from phantom_desktop.ingest.serial.discovery import SerialPortInfo
 from phantom_desktop.store.models import PowerReading
-from phantom_desktop.ui.serial_source_editor import SerialSourceEditor
-from phantom_desktop.ui.settings_dialog import SettingsDialog
+from phantom_desktop.ui.settings.serial_source_dialog import SerialSourceEditor
+from phantom_desktop.ui.settings.settings_dialog import SettingsDialog
+from tests.ui.serial_helpers import fast_source_fixture, meter_device_fixture  # noqa: F401
 
 TIMEOUT_MS = 10_000
 LEFT = Qt.MouseButton.LeftButton
@@ -25,8 +25,10 @@ LEFT = Qt.MouseButton.LeftButton
 @pytest.fixture(autouse=True)
 def no_real_port_scan(monkeypatch):
     """The port picker lists one USB adapter, whatever this machine has."""
-    adapter = PortInfo("/dev/ttyUSB7", "CP2102 USB to UART", UsbMatch(0x10C4, 0xEA60, "0001"))
-    monkeypatch.setattr("phantom_desktop.ui.port_scanner.available_ports", lambda: [adapter])
+    adapter = SerialPortInfo("/dev/ttyUSB7", "CP2102 USB to UART", UsbMatch(0x10C4, 0xEA60, "0001"))
+    monkeypatch.setattr(
+        "phantom_desktop.ui.settings.serial_port_scanner.available_ports", lambda: [adapter]
+    )
 
 
 def settings_file(services) -> dict:

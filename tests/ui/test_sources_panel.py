@@ -6,11 +6,13 @@ import itertools
 import time
 
 from PySide6.QtCore import Qt, QTimer
-from serial_helpers import fast_source_fixture, meter_device_fixture  # noqa: F401
 
 from phantom_desktop.ingest.serial.status import SourceStatus
-from phantom_desktop.ui.ports_model import NO_RELAY, NO_RELAY_BADGE, STATUS_ROLE, Column
-from phantom_desktop.ui.sources_panel import EMPTY_TEXT, SourcesPanel
+from phantom_desktop.ui.common.keyed_model import STATUS_ROLE
+from phantom_desktop.ui.monitor.sources_panel import EMPTY_TEXT, SourcesPanel
+from phantom_desktop.ui.ports.port_model import NO_RELAY, NO_RELAY_BADGE
+from phantom_desktop.ui.ports.port_model import PortColumn as Column
+from tests.ui.serial_helpers import fast_source_fixture, meter_device_fixture  # noqa: F401
 
 TIMEOUT_MS = 10_000
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
@@ -13,12 +13,12 @@ from phantom_desktop.ingest.messages import (
     PortStatusChange,
     StoredReading,
 )
-from phantom_desktop.ui.alerts_model import AlertsModel
-from phantom_desktop.ui.port_colors import PortColors
-from phantom_desktop.ui.ports_model import Column, PortsModel
-from phantom_desktop.ui.queries import AlertInfo, PortInfo
+from phantom_desktop.store.window_queries import AlertInfo, WindowPort
+from phantom_desktop.ui.alerts.alerts_model import AlertsModel
+from phantom_desktop.ui.ports.port_model import PortColumn as Column
+from phantom_desktop.ui.ports.port_model import PortModel
 
-NOW = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 
 
 def reading(port_id: str, power: float, phantom=False, status="active", seconds=0, id_=1):
@@ -30,17 +30,23 @@ def alert(port_id: str, cut: bool, notification_id: int = 1) -> PhantomAlert:
     return PhantomAlert(1, notification_id, "u", port_id, "TV", NOW, 1.5, 5.0, cut, "standby")
 
 
+def port(port_id: str, name: str, device: str | None, threshold_w: float, status="active"):
+    return WindowPort(port_id, name, device and f"d-{port_id}", device, threshold_w, status=status)
+
+
 @pytest.fixture
-def model(qtbot) -> PortsModel:
-    model = PortsModel(PortColors())
-    model.set_ports(
-        [PortInfo("a", "Alpha", "Plug A", 5.0, "active"), PortInfo("b", "Beta", "", 3.0, "active")]
-    )
+def model(qtbot) -> PortModel:
+    model = PortModel()
+    model.set_rows([port("a", "Alpha", "Plug A", 5.0), port("b", "Beta", None, 3.0)])
     return model
 
 
-def shown(model: PortsModel, port_id: str, column: Column) -> str:
-    row = model.port_ids().index(port_id)
+def port_ids(model: PortModel) -> list[str]:
+    return [row.id for row in model.rows()]
+
+
+def shown(model: PortModel, port_id: str, column: Column) -> str:
+    row = port_ids(model).index(port_id)
     return model.index(row, column).data()
 
 
@@ -107,10 +113,8 @@ def test_numbers_are_right_aligned_with_units(model):
 
 def test_reload_keeps_live_values_and_drops_gone_ports(model):
     model.apply_batch(CommittedBatch(readings=[reading("a", 60.0)]))
-    model.set_ports(
-        [PortInfo("a", "Alpha TV", "Plug A", 4.0, "active"), PortInfo("c", "Gamma", "", 1.0, "off")]
-    )
-    assert model.port_ids() == ["a", "c"]
+    model.set_rows([port("a", "Alpha TV", "Plug A", 4.0), port("c", "Gamma", None, 1.0, "off")])
+    assert port_ids(model) == ["a", "c"]
     assert shown(model, "a", Column.NAME) == "Alpha TV"
     assert shown(model, "a", Column.POWER) == "60.0 W"
     assert shown(model, "c", Column.STATUS) == "Off"
@@ -151,3 +155,14 @@ def test_alerts_are_ordered_by_time_even_when_replayed(qtbot):
 
     assert ids(alerts) == [4, 2, 3, 1]
     assert alerts.newest_id() == 4
+
+
+def test_alerts_of_a_deleted_port_do_not_come_back(qtbot):
+    alerts = AlertsModel()
+    alerts.add([info(1)])
+
+    alerts.remove_port("a")
+    alerts.add([info(1), info(2)])  # the live feed replays a batch drained after the delete
+
+    assert alerts.rowCount() == 0
+    assert alerts.unread_count == 0

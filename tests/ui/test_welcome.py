@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import sys
 
-from manage_support import TIMEOUT_MS, click, wait_dialog
-
-from phantom_desktop.ui.device_dialog import DeviceDialog
-from phantom_desktop.ui.port_dialog import PortDialog
-from phantom_desktop.ui.welcome import demo_command
+from phantom_desktop.ui.devices.device_dialog import DeviceDialog
+from phantom_desktop.ui.monitor.welcome_panel import demo_command
+from phantom_desktop.ui.ports.port_dialog import PortDialog
+from tests.ui.manage_support import TIMEOUT_MS, click, wait_dialog
 
 
 def test_empty_database_shows_the_welcome_steps(open_window):
@@ -21,13 +20,13 @@ def test_empty_database_shows_the_welcome_steps(open_window):
 def test_welcome_buttons_open_the_add_dialogs(qtbot, open_window):
     window = open_window()
     click(qtbot, window.welcome.add_device_button)
-    devices = window.workspace.devices_view
+    devices = window.workspace.devices_tab
     assert window.workspace.currentWidget() is devices
     wait_dialog(qtbot, devices, DeviceDialog).reject()
 
     window.workspace.setCurrentWidget(window.workspace.monitor)
     click(qtbot, window.welcome.add_port_button)
-    ports = window.workspace.ports_view
+    ports = window.workspace.ports_tab
     assert window.workspace.currentWidget() is ports
     wait_dialog(qtbot, ports, PortDialog).reject()
 
@@ -40,6 +39,7 @@ def test_the_plot_replaces_the_welcome_once_a_port_reports(qtbot, open_window, m
         lambda: window.monitor_stack.currentWidget() is window.plot_box, timeout=TIMEOUT_MS
     )
     qtbot.waitUntil(lambda: len(window.plot.series(plug.port_id)[1]) == 1, timeout=TIMEOUT_MS)
+    assert not window.welcome.isVisible()
 
 
 def test_the_demo_starts_this_same_installation(monkeypatch):

@@ -103,7 +103,3 @@ def device_absent(exc: BaseException) -> bool:
     if isinstance(exc, _TermiosError) and exc.args:
         return exc.args[0] in _ABSENT
     return isinstance(exc, FileNotFoundError) or getattr(exc, "errno", None) in _ABSENT
-
-
-# Transitional (issue 8): ui/ still imports the old name; it goes once ui uses SerialPortInfo.
-PortInfo = SerialPortInfo

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, QSortFilterProxyModel, Qt
@@ -53,9 +53,9 @@ def range_for(choice: str, today: date, zone: tzinfo) -> tuple[datetime, datetim
     """A named range in local days, ending now (tomorrow's midnight for whole days)."""
 
     def midnight(day: date) -> datetime:
-        return datetime.combine(day, time(), zone).astimezone(timezone.utc)
+        return datetime.combine(day, time(), zone).astimezone(UTC)
 
-    end = datetime.now(timezone.utc)
+    end = datetime.now(UTC)
     starts = {
         "Today": today,
         "Last 7 days": today - timedelta(days=6),
@@ -151,8 +151,8 @@ class EnergyTab(QWidget):
             return range_for(choice, datetime.now(zone).date(), zone)
         first = _day(self.start_edit.date())
         last = _day(self.end_edit.date()) + timedelta(days=1)
-        return (datetime.combine(first, time(), zone).astimezone(timezone.utc),
-                datetime.combine(last, time(), zone).astimezone(timezone.utc))  # fmt: skip
+        return (datetime.combine(first, time(), zone).astimezone(UTC),
+                datetime.combine(last, time(), zone).astimezone(UTC))  # fmt: skip
 
     def refresh(self) -> None:
         """Recompute the figures for the chosen range (off the GUI thread)."""
@@ -166,7 +166,7 @@ class EnergyTab(QWidget):
         def task(session: Session) -> EnergyResult:
             query = select(Port.id, Port.name).where(Port.user_id == user_id).order_by(Port.name)
             ports = [(row[0], row[1]) for row in session.execute(query)]
-            now = datetime.now(timezone.utc)
+            now = datetime.now(UTC)
             by_port, home = energy_report(
                 session.connection(), ports, start, end, PeriodBy.ALL, tariff, zone, now
             )

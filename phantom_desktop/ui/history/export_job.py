@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal
@@ -41,8 +41,8 @@ class ExportJob(QThread):
         self.setObjectName("phantom-export")
         self._engine = engine
         self._ports = ports
-        self._range = (datetime.fromtimestamp(start, timezone.utc),
-                       datetime.fromtimestamp(end, timezone.utc))  # fmt: skip
+        self._range = (datetime.fromtimestamp(start, UTC),
+                       datetime.fromtimestamp(end, UTC))  # fmt: skip
         self._resolution = resolution
         self._out = out
         self._cancel = threading.Event()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
@@ -75,8 +75,8 @@ class HistoryLoader(QObject):
         def task(session: Session) -> Loaded | None:
             if stale():
                 return None
-            a = datetime.fromtimestamp(start, timezone.utc)
-            b = datetime.fromtimestamp(end, timezone.utc)
+            a = datetime.fromtimestamp(start, UTC)
+            b = datetime.fromtimestamp(end, UTC)
             conn = session.connection()
             try:
                 series = fetch_series(
@@ -86,7 +86,7 @@ class HistoryLoader(QObject):
             except Cancelled:
                 return None
             events = phantom_events(conn, ids, a, b)
-            now = datetime.now(timezone.utc).timestamp()
+            now = datetime.now(UTC).timestamp()
             shown = {}
             lanes = {}
             for port_id, s in series.items():

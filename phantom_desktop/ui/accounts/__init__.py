@@ -1,0 +1,1 @@
+"""Accounts on a shared database: the login dialog shown before the window."""

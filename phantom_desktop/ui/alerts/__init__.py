@@ -1,0 +1,1 @@
+"""Alerts: the one alerts model, the Alerts tab and the Monitor's alerts panel."""

@@ -1,0 +1,1 @@
+"""Pieces every tab uses: keyed table models, the palette, delegates, dialogs, formatting."""

@@ -1,0 +1,1 @@
+"""The Devices tab: devices, their tokens and the dialogs that change them."""

@@ -1,0 +1,1 @@
+"""The Settings dialog: serial meters (editor, channel map, port scan) and HTTP settings."""
