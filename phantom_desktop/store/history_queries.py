@@ -19,7 +19,7 @@ import numpy as np
 from sqlalchemy import Connection, or_, select
 
 from phantom_desktop.core.enums import EventAction
-from phantom_desktop.store.models import PhantomEvent
+from phantom_desktop.store.models import PhantomEvent, Port
 from phantom_desktop.store.rollups import TABLE_1H, TABLE_1M, bind_timestamp
 from phantom_desktop.store.sql_time import dialect_name, epoch_us
 
@@ -200,3 +200,9 @@ def phantom_events(
             )
         )
     return out
+
+
+def user_ports(conn: Connection, user_id: str) -> list[tuple[str, str]]:
+    """(id, name) of the user's ports, by name: what the History and Energy views list."""
+    query = select(Port.id, Port.name).where(Port.user_id == user_id).order_by(Port.name)
+    return [(row[0], row[1]) for row in conn.execute(query)]

@@ -150,3 +150,32 @@ def test_tariff_settings_say_what_is_wrong_and_only_changes_are_saved(qtbot):
     box.retention.setValue(30)
     assert box.error() is None
     assert box.changes(Settings()) == {"tariff_periods": "Mon-Fri 22-6 0.18", "retention_days": 30}
+
+
+def test_the_window_has_history_and_energy_tabs_that_load_when_shown(qtbot, open_window, home):
+    window = open_window()
+    views = window.history
+    with qtbot.waitSignal(views.history_tab._loader.loaded, timeout=10000):
+        window.workspace.setCurrentWidget(views.history_tab)
+    assert set(views.history_tab.plot._series) == {home[1], home[2]}
+    window.workspace.setCurrentWidget(views.energy_tab)
+    qtbot.waitUntil(lambda: views.energy_tab.model.rowCount() == 2, timeout=10000)
+    assert views.energy_tab.model.row(0).port_name == "Router"
+
+
+def test_a_saved_tariff_reaches_the_alerts_and_the_energy_view(qtbot, open_window, services):
+    window = open_window()
+    dialog = window.serial.open_settings()
+    dialog.tariff_box.price.setValue(0.5)
+    dialog.tariff_box.currency.setText("CHF")
+    dialog.tariff_box.retention.setValue(400)
+    with qtbot.waitSignal(window.serial.energy_settings_saved, timeout=5000):
+        dialog.accept()
+    tariff = services.writer.tariff
+    assert tariff is not None and (tariff.price_per_kwh, tariff.currency) == (0.5, "CHF")
+    assert services.maintenance is not None and services.maintenance.retention_days == 400
+    dialog = window.serial.open_settings()
+    dialog.tariff_box.periods.setPlainText("Someday 1-2 0.1")
+    dialog.accept()
+    assert dialog.isVisible() and "Time-of-use periods" in dialog.error_label.text()
+    dialog.reject()

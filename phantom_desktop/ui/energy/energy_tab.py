@@ -25,13 +25,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from phantom_desktop.core.energy_report import EnergyRow
 from phantom_desktop.core.periods import PeriodBy
 from phantom_desktop.core.tariff import Tariff
 from phantom_desktop.store.energy_queries import energy_report
-from phantom_desktop.store.models import Port
+from phantom_desktop.store.history_queries import user_ports
 from phantom_desktop.ui.energy.energy_model import EnergyColumn, EnergyModel, kwh, money
 
 if TYPE_CHECKING:
@@ -164,8 +163,7 @@ class EnergyTab(QWidget):
         user_id = self._user_id
 
         def task(session: Session) -> EnergyResult:
-            query = select(Port.id, Port.name).where(Port.user_id == user_id).order_by(Port.name)
-            ports = [(row[0], row[1]) for row in session.execute(query)]
+            ports = user_ports(session.connection(), user_id)
             now = datetime.now(UTC)
             by_port, home = energy_report(
                 session.connection(), ports, start, end, PeriodBy.ALL, tariff, zone, now

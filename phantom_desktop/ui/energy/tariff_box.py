@@ -19,6 +19,9 @@ from phantom_desktop.config import Settings
 from phantom_desktop.core.tariff import TariffError, parse_periods
 from phantom_desktop.core.timespec import TimeSpecError, zone_named
 
+ENERGY_KEYS = frozenset(
+    {"price_per_kwh", "currency", "tariff_periods", "timezone", "retention_days"}
+)
 PERIODS_HINT = "One period a line: days hours price, e.g.\nMon-Fri 22-6 0.18\nSat,Sun 0-24 0.20"
 
 

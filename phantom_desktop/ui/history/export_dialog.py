@@ -94,6 +94,5 @@ def run_export(
     job.failed.connect(fail)
     job.cancelled.connect(progress.close)
     progress.canceled.connect(job.cancel)
-    job.finished.connect(job.deleteLater)
     job.start()
     return job

@@ -29,10 +29,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
-from phantom_desktop.store.history_queries import Resolution
-from phantom_desktop.store.models import Port
+from phantom_desktop.store.history_queries import Resolution, user_ports
 from phantom_desktop.ui.history.history_loader import HistoryLoader, Loaded
 from phantom_desktop.ui.history.history_plot import HistoryPlot
 
@@ -98,7 +96,8 @@ class HistoryTab(QWidget):
             self.presets.addButton(button, index)
             top.addWidget(button)
         self.presets.idClicked.connect(self.show_preset)
-        top.addSpacing(12)
+        top.addStretch(1)
+        custom = QHBoxLayout()  # a second row keeps the window's minimum width small
         self.start_edit = QDateTimeEdit()
         self.end_edit = QDateTimeEdit()
         for edit in (self.start_edit, self.end_edit):
@@ -107,12 +106,12 @@ class HistoryTab(QWidget):
         apply = QPushButton("Show range")
         apply.setToolTip("Show the range between the two times")
         apply.clicked.connect(self._apply_custom)
-        top.addWidget(QLabel("From"))
-        top.addWidget(self.start_edit)
-        top.addWidget(QLabel("to"))
-        top.addWidget(self.end_edit)
-        top.addWidget(apply)
-        top.addStretch(1)
+        custom.addWidget(QLabel("From"))
+        custom.addWidget(self.start_edit)
+        custom.addWidget(QLabel("to"))
+        custom.addWidget(self.end_edit)
+        custom.addWidget(apply)
+        custom.addStretch(1)
         self.resolution = QComboBox()
         for label, value in RESOLUTION_CHOICES:
             self.resolution.addItem(label, value)
@@ -125,11 +124,14 @@ class HistoryTab(QWidget):
         self.image_button = QPushButton("Save image…")
         self.image_button.setToolTip("Save the plot as PNG or SVG")
         self.image_button.clicked.connect(self._save_image)
-        for widget in (self.resolution, self.log_axis, self.export_button, self.image_button):
-            top.addWidget(widget)
+        top.addWidget(self.resolution)
+        top.addWidget(self.log_axis)
+        custom.addWidget(self.export_button)
+        custom.addWidget(self.image_button)
 
         self.port_list = QListWidget()
         self.port_list.setMaximumWidth(200)
+        self.port_list.setMinimumWidth(80)
         self.port_list.itemChanged.connect(self._toggled)
         split = QSplitter()
         split.addWidget(self.port_list)
@@ -146,6 +148,7 @@ class HistoryTab(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addLayout(custom)
         layout.addWidget(split, 1)
         layout.addLayout(bottom)
 
@@ -155,8 +158,7 @@ class HistoryTab(QWidget):
         user_id = self._user_id
 
         def task(session: Session) -> list[tuple[str, str]]:
-            query = select(Port.id, Port.name).where(Port.user_id == user_id).order_by(Port.name)
-            return [(row[0], row[1]) for row in session.execute(query)]
+            return user_ports(session.connection(), user_id)
 
         self._worker.submit("Listing ports", task, self._set_ports)
 

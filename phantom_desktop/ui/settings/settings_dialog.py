@@ -38,6 +38,7 @@ from phantom_desktop.ingest.serial.config import SerialConfigError, parse_source
 from phantom_desktop.store.serial_choices import Choices, load_choices
 from phantom_desktop.ui.common import palette
 from phantom_desktop.ui.common.widgets import muted_label, table_view, title_label
+from phantom_desktop.ui.energy.tariff_box import ENERGY_KEYS, TariffBox
 from phantom_desktop.ui.settings.serial_source_dialog import SerialSourceEditor
 from phantom_desktop.ui.settings.serial_sources_model import SerialSourcesModel, SourceColumn
 from phantom_desktop.ui.tasks import DbWorker
@@ -53,6 +54,7 @@ class SettingsDialog(QDialog):
     """Edits the settings file; `serial_sources_saved(list)` after new meters were saved."""
 
     serial_sources_saved = Signal(list)
+    energy_settings_saved = Signal()
 
     def __init__(
         self,
@@ -145,6 +147,8 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(serial_box, 1)
         layout.addWidget(http_box)
+        self.tariff_box = TariffBox(self._saved)
+        layout.addWidget(self.tariff_box)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
         self.resize(720, 480)
@@ -245,11 +249,16 @@ class SettingsDialog(QDialog):
             changes["http_host"] = host
         if self.port_spin.value() != self._saved.http_port:
             changes["http_port"] = self.port_spin.value()
+        changes.update(self.tariff_box.changes(self._saved))
         return changes
 
     def accept(self) -> None:
         """Write what changed; stay open, saying why, when it cannot be saved."""
         changes = self.changes()
+        energy_error = self.tariff_box.error()
+        if energy_error is not None:
+            self._show_error(energy_error)
+            return
         if "serial_sources" in changes:
             try:
                 parse_source_configs(changes["serial_sources"])
@@ -265,6 +274,8 @@ class SettingsDialog(QDialog):
         super().accept()
         if "serial_sources" in changes:
             self.serial_sources_saved.emit(changes["serial_sources"])
+        if set(changes) & ENERGY_KEYS:
+            self.energy_settings_saved.emit()
 
     def done(self, result: int) -> None:
         self._closed = True
