@@ -12,10 +12,9 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import Connection, Engine, event
 from sqlalchemy.orm import Session, sessionmaker
@@ -25,20 +24,16 @@ from phantom_desktop.core.detection import EpisodeEnded, PortDetector, Verdict
 from phantom_desktop.core.enums import CutReason, PortStatus
 from phantom_desktop.core.readings import ReadingValues
 from phantom_desktop.core.tariff import Tariff
+from phantom_desktop.ingest.batch import Batch, fail
 from phantom_desktop.ingest.messages import (
-    CREATED,
     FORBIDDEN,
     NOT_FOUND,
     UNAUTHORIZED,
-    UNAVAILABLE,
     BatchListener,
-    CommittedBatch,
     Outcome,
     PhantomAlert,
     PortCommand,
     PortStatusChange,
-    ReplySink,
-    StoredReading,
     Submission,
 )
 from phantom_desktop.store import ingest_queries as sql
@@ -51,18 +46,6 @@ MAX_BATCH = 2000
 MAX_QUEUED = 20000
 TOKEN_TOUCH_INTERVAL_S = 60.0
 _STOP = object()
-
-
-class _Batch:
-    """Working state of one transaction."""
-
-    def __init__(self) -> None:
-        self.rows: list[dict[str, Any]] = []
-        self.pending: list[tuple[Submission, list[tuple[ReadingValues, bool, PortStatus]]]] = []
-        self.errors: list[tuple[Submission, Outcome]] = []
-        self.commands: list[tuple[PortCommand, PortStatus]] = []
-        self.live = CommittedBatch()
-        self.touched_ports: set[str] = set()
 
 
 class Writer:
@@ -193,7 +176,7 @@ class Writer:
             self._conn = None
 
     def _handle(self, items: list[object]) -> None:
-        batch = _Batch()
+        batch = Batch()
         try:
             conn = self._connection()
             with conn.begin():
@@ -206,38 +189,13 @@ class Writer:
             for port_id in batch.touched_ports:  # rebuilt from the database on next use
                 self._detectors.pop(port_id, None)
                 self._open_events.pop(port_id, None)
-            self._fail(items, exc)
+            fail(items, exc)
             return
         self._deliver(batch)
 
-    def _fail(self, items: Iterable[object], exc: Exception) -> None:
-        outcome = Outcome(UNAVAILABLE, "Store unavailable: the reading was not stored, retry later")
-        by_sink: dict[int, tuple[ReplySink, list[tuple[object, Outcome]]]] = {}
-        for item in items:
-            if isinstance(item, PortCommand):
-                if not item.done.done():
-                    item.done.set_exception(exc)
-            elif isinstance(item, Submission):
-                by_sink.setdefault(id(item.sink), (item.sink, []))[1].append((item.tag, outcome))
-        for sink, results in by_sink.values():
-            self._safe_deliver(sink, results)
-
-    def _deliver(self, batch: _Batch) -> None:
+    def _deliver(self, batch: Batch) -> None:
         self.committed_readings += len(batch.live.readings)
-        by_sink: dict[int, tuple[ReplySink, list[tuple[object, Outcome]]]] = {}
-        for submission, outcome in batch.errors:
-            by_sink.setdefault(id(submission.sink), (submission.sink, []))[1].append(
-                (submission.tag, outcome)
-            )
-        for submission, stored in self._stored_outcomes(batch):
-            by_sink.setdefault(id(submission.sink), (submission.sink, []))[1].append(
-                (submission.tag, Outcome(CREATED, "Sensor reading created successfully", stored))
-            )
-        for sink, results in by_sink.values():
-            self._safe_deliver(sink, results)
-        for command, status in batch.commands:
-            if not command.done.done():
-                command.done.set_result(status)
+        batch.deliver()
         if batch.live:
             for listener in self._listeners:
                 try:
@@ -245,25 +203,8 @@ class Writer:
                 except Exception:
                     log.exception("a batch listener failed")
 
-    @staticmethod
-    def _stored_outcomes(
-        batch: _Batch,
-    ) -> Iterator[tuple[Submission, tuple[StoredReading, ...]]]:
-        position = 0
-        readings = batch.live.readings
-        for submission, entries in batch.pending:
-            yield submission, tuple(readings[position : position + len(entries)])
-            position += len(entries)
-
-    @staticmethod
-    def _safe_deliver(sink: ReplySink, results: list[tuple[object, Outcome]]) -> None:
-        try:
-            sink.deliver(results)
-        except Exception:
-            log.exception("delivering outcomes failed")
-
     # -- one transaction ---------------------------------------------------------------------
-    def _process(self, conn: Connection, items: list[object], batch: _Batch) -> None:
+    def _process(self, conn: Connection, items: list[object], batch: Batch) -> None:
         now = datetime.now(UTC)
         submissions = [item for item in items if isinstance(item, Submission)]
         self._lookups.refresh(conn)
@@ -285,14 +226,13 @@ class Writer:
                 self._accept(conn, item, credentials, ports, batch)
 
         if batch.rows:
-            self._collect_stored(batch, sql.insert_readings(conn, batch.rows))
-            thresholds = {p: ports[p].threshold_w for p in port_ids if p in ports}
-            self._rollups.apply(conn, batch.rows, thresholds)
+            batch.collect_stored(sql.insert_readings(conn, batch.rows))
+            self._rollups.apply(conn, batch.rows, {p: row.threshold_w for p, row in ports.items()})
         used = {credentials[s.token_hash] for s in submissions if s.token_hash in credentials}
         self._touch_tokens(conn, used, now)
 
     def _sync_detectors(
-        self, conn: Connection, ports: dict[str, CachedPort], now: datetime, batch: _Batch
+        self, conn: Connection, ports: dict[str, CachedPort], now: datetime, batch: Batch
     ) -> None:
         """Create detectors for new ports (resuming open events) and follow external changes."""
         new = [port_id for port_id in ports if port_id not in self._detectors]
@@ -322,7 +262,7 @@ class Writer:
         submission: Submission,
         credentials: dict[str, Credential],
         ports: dict[str, CachedPort],
-        batch: _Batch,
+        batch: Batch,
     ) -> None:
         key = submission.token_hash or device_key(submission.device_id or "")
         credential = credentials.get(key)
@@ -370,7 +310,7 @@ class Writer:
         return None
 
     def _judge(
-        self, conn: Connection, port: CachedPort, values: ReadingValues, batch: _Batch
+        self, conn: Connection, port: CachedPort, values: ReadingValues, batch: Batch
     ) -> Verdict:
         if port.status == PortStatus.OFF:
             return Verdict(phantom=False)
@@ -383,7 +323,7 @@ class Writer:
         return verdict
 
     def _open_event(
-        self, conn: Connection, port: CachedPort, verdict: Verdict, batch: _Batch
+        self, conn: Connection, port: CachedPort, verdict: Verdict, batch: Batch
     ) -> None:
         detected = verdict.detected
         assert detected is not None
@@ -433,7 +373,7 @@ class Writer:
         command: PortCommand,
         ports: dict[str, CachedPort],
         now: datetime,
-        batch: _Batch,
+        batch: Batch,
     ) -> None:
         port = ports.get(command.port_id)
         if command.rules_changed:
@@ -452,26 +392,6 @@ class Writer:
                 PortStatusChange(port.id, command.status, CutReason.MANUAL)
             )
         batch.commands.append((command, port.status))
-
-    @staticmethod
-    def _collect_stored(batch: _Batch, ids: list[int]) -> None:
-        position = 0
-        out = batch.live.readings
-        for _submission, entries in batch.pending:
-            for values, phantom, status in entries:
-                out.append(
-                    StoredReading(
-                        ids[position],
-                        values.port_id,
-                        values.timestamp,
-                        values.voltage,
-                        values.current,
-                        values.power,
-                        phantom,
-                        status,
-                    )
-                )
-                position += 1
 
     def _touch_tokens(
         self, conn: Connection, credentials: Iterable[Credential], now: datetime
