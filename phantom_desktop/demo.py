@@ -1,4 +1,8 @@
-"""Demo mode: a fresh database with one device and four ports, fed by the simulator over HTTP."""
+"""Demo mode: a fresh database with one device and four ports, fed by the simulator over HTTP.
+
+The database starts with the last hour of the same simulated appliances (`demo_past`), so the
+demo opens as an installation that has been running a while: the fridge's rhythm is known.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,10 @@ import io
 import logging
 import threading
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
+from phantom_desktop.demo_past import seed_demo_past
 from phantom_desktop.store import repository
 from phantom_desktop.store.database import open_store, session_factory, sqlite_url
 
@@ -19,16 +25,18 @@ DEMO_PORTS = (
     ("Living-room TV", "tv", 5.0, 10.0, True),
     ("Phone charger", "charger", 1.0, 10.0, True),
     ("Desk lamp", "lamp", 2.0, 10.0, True),
-    ("Fridge", "fridge", 5.0, 10.0, False),
+    ("Fridge", "fridge", 5.0, 10.0, True),
 )
 DEMO_INTERVAL_S = 1.0
+DEMO_SPEED = 60.0  # simulated seconds per second, as the simulator's default
+DEMO_SEED = 12  # the same appliances in every demo, in its seeded past and live
 
 
 @dataclass(frozen=True)
 class DemoSetup:
     db_url: str
     token: str
-    ports: list[tuple[str, str]]  # (port id, simulator profile)
+    ports: list[tuple[str, str, str]]  # (port id, simulator profile, port name)
 
 
 def create_demo_database(data_dir: Path) -> DemoSetup:
@@ -48,7 +56,10 @@ def create_demo_database(data_dir: Path) -> DemoSetup:
                 port = repository.create_port(
                     session, user.id, name, device.id, threshold, duration, auto_cut
                 )
-                ports.append((port.id, profile))
+                ports.append((port.id, profile, name))
+        with engine.begin() as conn:
+            now = datetime.now(UTC)
+            seed_demo_past(conn, ports, DEMO_SEED, now, DEMO_INTERVAL_S, DEMO_SPEED)
     finally:
         engine.dispose()
     return DemoSetup(url, token, ports)
@@ -79,8 +90,8 @@ class DemoFeed:
         from simulator.http_client import run_devices
 
         specs = [
-            DeviceSpec(self._setup.token, port_id, profile)
-            for port_id, profile in self._setup.ports
+            DeviceSpec(self._setup.token, port_id, profile, name)
+            for port_id, profile, name in self._setup.ports
         ]
 
         async def feed() -> None:
@@ -92,6 +103,8 @@ class DemoFeed:
                 specs,
                 DEMO_INTERVAL_S,
                 None,
+                seed=DEMO_SEED,
+                speed=DEMO_SPEED,
                 quiet=True,
                 out=io.StringIO(),
                 stop=self._stop,

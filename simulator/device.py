@@ -39,14 +39,16 @@ class DeviceSpec:
 class SimulatedDevice:
     """Produces one reading per step; reports 0 W while the app keeps its port off.
 
-    With a `seed`, the same spec always produces the same readings (given the same answers
-    from the app). Each reading advances the appliance by `step_s` simulated seconds.
+    With a `seed`, the same spec (its label, or else its port id) always produces the same
+    readings (given the same answers from the app). Each reading advances the appliance by
+    `step_s` simulated seconds.
     """
 
     def __init__(
         self, spec: DeviceSpec, *, step_s: float, mains_v: float = 230.0, seed: int | None = None
     ) -> None:
-        rng = random.Random(f"{seed}:{spec.port_id}") if seed is not None else random.Random()
+        key = spec.label or spec.port_id  # a label keeps the appliance across new port ids
+        rng = random.Random(f"{seed}:{key}") if seed is not None else random.Random()
         self.spec = spec
         self.step_s = step_s
         self.appliance = Appliance(PROFILES[spec.profile], rng)

@@ -9,71 +9,30 @@ compression (`DEFAULT_SPEED`) a demo reaches standby within the first ~20 second
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Iterator
 
-State = Literal["active", "standby", "off"]
+from simulator.cycling_profiles import CYCLING_PROFILES
+from simulator.phases import HOUR, MINUTE, Phase, Profile, State, pick
 
-MINUTE = 60.0
-HOUR = 3600.0
+__all__ = ["DEFAULT_SPEED", "HOUR", "MINUTE", "PROFILES", "Appliance", "Phase", "Profile", "State"]
+
 # Simulated seconds per wall-clock second: one wall second is one minute of the appliance's day.
 DEFAULT_SPEED = 60.0
 
 
-@dataclass(frozen=True)
-class Phase:
-    """A stretch of time in one state; power moves linearly from `start_w` to `end_w`."""
-
-    state: State
-    duration_s: float
-    start_w: float
-    end_w: float | None = None
-
-    def level_at(self, elapsed_s: float) -> float:
-        """The noiseless power `elapsed_s` seconds into the phase."""
-        if self.end_w is None:
-            return self.start_w
-        progress = min(max(elapsed_s / self.duration_s, 0.0), 1.0)
-        return self.start_w + (self.end_w - self.start_w) * progress
-
-
-Pattern = Callable[["Profile", random.Random], Iterator[Phase]]
-
-
-@dataclass(frozen=True)
-class Profile:
-    """A kind of appliance: its levels (W, drawn per appliance from these ranges) and habits."""
-
-    name: str
-    description: str
-    active_w: tuple[float, float]
-    standby_w: tuple[float, float]
-    noise: float  # relative standard deviation of the power around its level
-    pattern: Pattern
-
-    def phases(self, rng: random.Random) -> Iterator[Phase]:
-        """The endless usage pattern of one appliance of this kind."""
-        return self.pattern(self, rng)
-
-
-def _pick(rng: random.Random, bounds: tuple[float, float]) -> float:
-    return rng.uniform(*bounds)
-
-
 def _tv(p: Profile, rng: random.Random) -> Iterator[Phase]:
-    standby = _pick(rng, p.standby_w)
-    yield Phase("active", rng.uniform(6, 12) * MINUTE, _pick(rng, p.active_w))
+    standby = pick(rng, p.standby_w)
+    yield Phase("active", rng.uniform(6, 12) * MINUTE, pick(rng, p.active_w))
     while True:
         yield Phase("standby", rng.uniform(1, 4) * HOUR, standby)
-        yield Phase("active", rng.uniform(1, 3) * HOUR, _pick(rng, p.active_w))
+        yield Phase("active", rng.uniform(1, 3) * HOUR, pick(rng, p.active_w))
 
 
 def _charger(p: Profile, rng: random.Random) -> Iterator[Phase]:
-    no_load = _pick(rng, p.standby_w)
+    no_load = pick(rng, p.standby_w)
     first = True
     while True:
-        peak = _pick(rng, p.active_w)
+        peak = pick(rng, p.active_w)
         bulk_s = rng.uniform(4, 6) * MINUTE if first else rng.uniform(30, 60) * MINUTE
         taper_s = rng.uniform(4, 6) * MINUTE if first else rng.uniform(20, 40) * MINUTE
         yield Phase("active", bulk_s, peak, peak * 0.8)
@@ -83,48 +42,40 @@ def _charger(p: Profile, rng: random.Random) -> Iterator[Phase]:
 
 
 def _lamp(p: Profile, rng: random.Random) -> Iterator[Phase]:
-    yield Phase("active", rng.uniform(5, 10) * MINUTE, _pick(rng, p.active_w))
+    yield Phase("active", rng.uniform(5, 10) * MINUTE, pick(rng, p.active_w))
     while True:
         yield Phase("off", rng.uniform(2, 8) * HOUR, 0.0)
-        yield Phase("active", rng.uniform(1, 4) * HOUR, _pick(rng, p.active_w))
-
-
-def _fridge(p: Profile, rng: random.Random) -> Iterator[Phase]:
-    idle = _pick(rng, p.standby_w)
-    yield Phase("active", rng.uniform(3, 6) * MINUTE, _pick(rng, p.active_w))
-    while True:
-        yield Phase("standby", rng.uniform(15, 40) * MINUTE, idle)
-        yield Phase("active", rng.uniform(8, 20) * MINUTE, _pick(rng, p.active_w))
+        yield Phase("active", rng.uniform(1, 4) * HOUR, pick(rng, p.active_w))
 
 
 def _printer(p: Profile, rng: random.Random) -> Iterator[Phase]:
-    sleep = _pick(rng, p.standby_w)
-    yield Phase("active", rng.uniform(1, 3) * MINUTE, _pick(rng, p.active_w))
+    sleep = pick(rng, p.standby_w)
+    yield Phase("active", rng.uniform(1, 3) * MINUTE, pick(rng, p.active_w))
     while True:
         yield Phase("standby", rng.uniform(0.5, 3) * HOUR, sleep)
-        yield Phase("active", rng.uniform(1, 5) * MINUTE, _pick(rng, p.active_w))
+        yield Phase("active", rng.uniform(1, 5) * MINUTE, pick(rng, p.active_w))
 
 
 def _set_top_box(p: Profile, rng: random.Random) -> Iterator[Phase]:
-    standby = _pick(rng, p.standby_w)
+    standby = pick(rng, p.standby_w)
     while True:
         yield Phase("standby", rng.uniform(2, 6) * HOUR, standby)
-        yield Phase("active", rng.uniform(1, 3) * HOUR, _pick(rng, p.active_w))
+        yield Phase("active", rng.uniform(1, 3) * HOUR, pick(rng, p.active_w))
 
 
 def _console(p: Profile, rng: random.Random) -> Iterator[Phase]:
-    rest = _pick(rng, p.standby_w)
-    yield Phase("active", rng.uniform(5, 10) * MINUTE, _pick(rng, p.active_w))
+    rest = pick(rng, p.standby_w)
+    yield Phase("active", rng.uniform(5, 10) * MINUTE, pick(rng, p.active_w))
     while True:
         yield Phase("standby", rng.uniform(3, 10) * HOUR, rest)
-        yield Phase("active", rng.uniform(1, 3) * HOUR, _pick(rng, p.active_w))
+        yield Phase("active", rng.uniform(1, 3) * HOUR, pick(rng, p.active_w))
 
 
 def _microwave(p: Profile, rng: random.Random) -> Iterator[Phase]:
-    clock = _pick(rng, p.standby_w)
+    clock = pick(rng, p.standby_w)
     while True:
         yield Phase("standby", rng.uniform(1, 5) * HOUR, clock)
-        yield Phase("active", rng.uniform(1, 5) * MINUTE, _pick(rng, p.active_w))
+        yield Phase("active", rng.uniform(1, 5) * MINUTE, pick(rng, p.active_w))
 
 
 PROFILES: dict[str, Profile] = {
@@ -155,14 +106,6 @@ PROFILES: dict[str, Profile] = {
             pattern=_lamp,
         ),
         Profile(
-            name="fridge",
-            description="fridge: compressor 80-120 W for minutes, 1-2 W between",
-            active_w=(80, 120),
-            standby_w=(1, 2),
-            noise=0.03,
-            pattern=_fridge,
-        ),
-        Profile(
             name="printer",
             description="printer: prints at 20-30 W, sleeps at 1.5-3 W",
             active_w=(20, 30),
@@ -172,9 +115,9 @@ PROFILES: dict[str, Profile] = {
         ),
         Profile(
             name="settopbox",
-            description="set-top box: 12-18 W standby around the clock, 20-28 W in use",
-            active_w=(20, 28),
-            standby_w=(12, 18),
+            description="set-top box: 12-20 W standby around the clock, 28-40 W in use",
+            active_w=(28, 40),
+            standby_w=(12, 20),
             noise=0.02,
             pattern=_set_top_box,
         ),
@@ -196,6 +139,7 @@ PROFILES: dict[str, Profile] = {
         ),
     )
 }
+PROFILES.update(CYCLING_PROFILES)
 
 
 class Appliance:

@@ -6,7 +6,8 @@ import argparse
 
 from phantom_desktop.cli.support import CommandContext, action, confirm, group, iso
 from phantom_desktop.core.enums import PortStatus
-from phantom_desktop.store import repository, summaries
+from phantom_desktop.core.rhythm import RhythmOverride
+from phantom_desktop.store import port_rhythm, repository, summaries
 from phantom_desktop.store.models import Port
 
 
@@ -19,6 +20,9 @@ def port_dict(port: Port) -> dict:
         "minDurationS": port.min_duration_s,
         "autoCut": port.auto_cut,
         "status": port.status,
+        "rhythmOverride": port.rhythm_override,
+        "rhythmSeen": port.rhythm_seen,
+        "rhythmSince": iso(port.rhythm_since),
     }
 
 
@@ -34,6 +38,9 @@ def port_summary_dict(row: summaries.PortSummary) -> dict:
         "status": row.status,
         "latestPowerW": row.latest_power_w,
         "lastReadingAt": iso(row.last_reading_at),
+        "rhythmOverride": row.rhythm_override,
+        "rhythmSeen": row.rhythm_seen,
+        "rhythmSince": iso(row.rhythm_since),
     }
 
 
@@ -68,6 +75,8 @@ def port_edit(ctx: CommandContext) -> dict:
         port.min_duration_s if a.min_duration is None else a.min_duration,
         port.auto_cut if a.auto_cut is None else a.auto_cut,
     )
+    if a.rhythm is not None:
+        port = port_rhythm.set_rhythm_override(ctx.session, ctx.user, port.id, a.rhythm)
     return port_dict(port)
 
 
@@ -141,7 +150,7 @@ def register(sub, common: argparse.ArgumentParser) -> None:
         "--no-auto-cut",
         dest="auto_cut",
         action="store_false",
-        help="only report phantom power, never turn this port off (fridge, router)",
+        help="only report phantom power, never turn this port off",
     )
     action(ports, "list", common, "list ports with their latest power", port_list)
 
@@ -157,6 +166,12 @@ def register(sub, common: argparse.ArgumentParser) -> None:
         action=argparse.BooleanOptionalAction,
         default=None,
         help="turn the port off on phantom power (--no-auto-cut: only report it)",
+    )
+    edit.add_argument(
+        "--rhythm",
+        choices=list(RhythmOverride),
+        help="its low phases: auto (recognise fridge cycles and programmes), rests (never"
+        " standby, never cut), standby (plain threshold and min duration)",
     )
 
     delete = action(

@@ -11,9 +11,11 @@ def phantom_alert_message(
     threshold_w: float,
     cut: bool,
     has_relay: bool,
+    reason: str = "",
     tariff: Tariff | None = None,
 ) -> str:
-    """What was detected on the port, what that standby costs a year, and what was done."""
+    """What was detected on the port, what that standby costs a year, what was done about
+    it, and why it is standby."""
     if not cut:
         action = "auto-cut is off for this port"
     elif not has_relay:
@@ -23,7 +25,8 @@ def phantom_alert_message(
     cost = ""
     if tariff is not None:
         cost = f"about {tariff.yearly_cost(power_w):,.2f} {tariff.currency} a year; "
-    return (
+    message = (
         f"Phantom power on {port_name}: {power_w:.1f} W standby "
         f"({cost}threshold {threshold_w:g} W) — {action}"
     )
+    return f"{message}. Why: {reason}" if reason else message

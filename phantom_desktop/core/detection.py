@@ -2,8 +2,14 @@
 
 A port is in standby while ``0 < power < threshold_w``; zero means the appliance is off. An
 episode becomes a phantom event once standby has lasted ``min_duration_s`` (0: on the first
-standby reading). To keep noise around the threshold from flapping, an episode only ends when
-power reaches ``threshold_w * (1 + HYSTERESIS)`` or drops to zero, or when the port is cut.
+standby reading) and has been steady that long. To keep noise around the threshold from
+flapping, an episode only ends when power reaches ``threshold_w * (1 + HYSTERESIS)`` or drops
+to zero, or when the port is cut.
+
+A port whose rhythm was recognised (core.rhythm: a fridge's compressor cycles, a washing
+machine's programmes) rests between its high phases: a low phase becomes an event only once it
+has outlasted the rhythm's longest rest (its *hold*) and then ``min_duration_s`` more. The
+owner can override the recognition either way (`RhythmOverride`).
 """
 
 from __future__ import annotations
@@ -12,10 +18,18 @@ import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from phantom_desktop.core.rhythm import RhythmOverride, RhythmTracker
+from phantom_desktop.core.standby_reason import detected_reason, held_reason
+
 HYSTERESIS = 0.10
 # A gap between two readings longer than this counts only this long towards wasted energy, so
 # that a device that went silent for a day is not charged a day of standby.
 MAX_GAP_S = 300.0
+# A standby reading further than this from the recent level (relative, and at least the
+# absolute floor) makes the low state unsteady: the min duration counts again from there.
+STEADY_RELATIVE = 0.5
+STEADY_FLOOR_W = 1.0
+_LEVEL_WEIGHT = 0.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +39,7 @@ class PortRules:
     threshold_w: float
     min_duration_s: float = 30.0
     auto_cut: bool = True
+    rhythm: RhythmOverride = RhythmOverride.AUTO
 
     @property
     def exit_level_w(self) -> float:
@@ -46,6 +61,7 @@ class EpisodeDetected:
     detected_at: datetime
     power_w: float
     cut: bool
+    reason: str = ""  # why this is standby, in words
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +80,7 @@ class Verdict:
     phantom: bool
     detected: EpisodeDetected | None = None
     ended: EpisodeEnded | None = None
+    held: str | None = None  # once per episode: why this low phase is not (yet) standby
 
 
 @dataclass(slots=True)
@@ -72,6 +89,20 @@ class _Episode:
     last_at: datetime
     last_power_w: float
     energy_ws: float = 0.0
+    steady_since: datetime | None = None
+    level_w: float = 0.0
+    held: bool = False
+
+    def __post_init__(self) -> None:
+        self.steady_since = self.started_at
+        self.level_w = self.last_power_w
+
+    def follow_level(self, ts: datetime, power_w: float) -> None:
+        """Track the standby level; a reading far from it restarts the steady clock."""
+        level = self.level_w
+        if abs(power_w - level) > max(STEADY_RELATIVE * level, STEADY_FLOOR_W):
+            self.steady_since = ts
+        self.level_w = level + _LEVEL_WEIGHT * (power_w - level)
 
     def extend(self, ts: datetime) -> None:
         dt = (ts - self.last_at).total_seconds()
@@ -92,6 +123,15 @@ class PortDetector:
     phase: Phase = Phase.IDLE
     last_ts: datetime | None = None
     _episode: _Episode | None = field(default=None, repr=False)
+    rhythm: RhythmTracker = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.rhythm = RhythmTracker(self.rules.threshold_w, self.rules.exit_level_w)
+
+    def set_rules(self, rules: PortRules) -> None:
+        """The owner changed the port's settings."""
+        self.rules = rules
+        self.rhythm.set_levels(rules.threshold_w, rules.exit_level_w)
 
     @classmethod
     def resume(
@@ -107,6 +147,7 @@ class PortDetector:
         if self.last_ts is not None and ts < self.last_ts:
             return Verdict(phantom=self.phase is Phase.DETECTED)
         self.last_ts = ts
+        self.rhythm.feed(ts, power_w)
         rules = self.rules
         in_band = 0.0 < power_w < rules.threshold_w
         holds = 0.0 < power_w < rules.exit_level_w  # within the band or its hysteresis margin
@@ -123,14 +164,41 @@ class PortDetector:
             if not holds:
                 return self._leave(ts)
             episode.last_power_w = power_w
+            if self.phase is Phase.CANDIDATE:
+                episode.follow_level(ts, power_w)
 
         if self.phase is Phase.CANDIDATE:
             episode = self._episode
             assert episode is not None
-            if (ts - episode.started_at).total_seconds() >= rules.min_duration_s:
-                return self._detect(ts, power_w)
-            return Verdict(phantom=False)
+            low_s = (ts - episode.started_at).total_seconds()
+            if low_s < rules.min_duration_s:
+                return Verdict(phantom=False)
+            return self._judge_low(ts, power_w, episode, low_s)
         return Verdict(phantom=True)
+
+    def hold_s(self) -> float:
+        """How long the current low phase may be a rest before standby can begin."""
+        mode = self.rules.rhythm
+        if mode is RhythmOverride.STANDBY:
+            return 0.0
+        if mode is RhythmOverride.RESTS:
+            return float("inf")
+        tracker = self.rhythm
+        return tracker.rhythm.hold_s if tracker.may_be_rest() else 0.0
+
+    def _judge_low(self, ts: datetime, power_w: float, episode: _Episode, low_s: float) -> Verdict:
+        rules = self.rules
+        assert episode.steady_since is not None
+        steady_s = (ts - episode.steady_since).total_seconds()
+        hold_s = self.hold_s()
+        if low_s >= hold_s + rules.min_duration_s and steady_s >= rules.min_duration_s:
+            return self._detect(ts, power_w)
+        if hold_s > 0 and not episode.held:
+            episode.held = True
+            return Verdict(
+                phantom=False, held=held_reason(low_s, self.rhythm.rhythm, rules.rhythm, ts)
+            )
+        return Verdict(phantom=False)
 
     def port_turned_off(self, ts: datetime) -> EpisodeEnded | None:
         """The port was cut: an open event ends now; detection restarts when it is back on."""
@@ -145,7 +213,17 @@ class PortDetector:
         episode = self._episode
         assert episode is not None
         self.phase = Phase.DETECTED
-        detected = EpisodeDetected(episode.started_at, ts, power_w, cut=self.rules.auto_cut)
+        reason = detected_reason(
+            power_w,
+            (ts - episode.started_at).total_seconds(),
+            self.rhythm.rhythm,
+            self.rules.rhythm,
+            self.rhythm.watched_s(ts),
+            self.rules.auto_cut,
+        )
+        detected = EpisodeDetected(
+            episode.started_at, ts, power_w, cut=self.rules.auto_cut, reason=reason
+        )
         if self.rules.auto_cut:
             ended = self._ended(ts)
             self.phase, self._episode = Phase.IDLE, None

@@ -102,6 +102,24 @@ class PortStatusChange:
     reason: CutReason
 
 
+@dataclass(frozen=True, slots=True)
+class PortRhythm:
+    """What was recognised on a port ("cycling, ~40 min rhythm"; None: nothing) and since when."""
+
+    port_id: str
+    seen: str | None
+    since: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class PortNote:
+    """Why a low phase on the port is not standby (yet), as of the reading at `at`."""
+
+    port_id: str
+    at: datetime
+    text: str
+
+
 @dataclass(slots=True)
 class CommittedBatch:
     """Everything one transaction committed, for live views (plots, alerts, tables)."""
@@ -109,14 +127,20 @@ class CommittedBatch:
     readings: list[StoredReading] = field(default_factory=list)
     alerts: list[PhantomAlert] = field(default_factory=list)
     status_changes: list[PortStatusChange] = field(default_factory=list)
+    rhythms: list[PortRhythm] = field(default_factory=list)
+    notes: list[PortNote] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.readings or self.alerts or self.status_changes)
+        return bool(
+            self.readings or self.alerts or self.status_changes or self.rhythms or self.notes
+        )
 
     def extend(self, other: CommittedBatch) -> None:
         self.readings.extend(other.readings)
         self.alerts.extend(other.alerts)
         self.status_changes.extend(other.status_changes)
+        self.rhythms.extend(other.rhythms)
+        self.notes.extend(other.notes)
 
 
 BatchListener = Callable[[CommittedBatch], None]

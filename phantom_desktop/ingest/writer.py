@@ -23,6 +23,7 @@ from phantom_desktop.core.alert_text import phantom_alert_message
 from phantom_desktop.core.detection import EpisodeEnded, PortDetector, Verdict
 from phantom_desktop.core.enums import CutReason, PortStatus
 from phantom_desktop.core.readings import ReadingValues
+from phantom_desktop.core.rhythm import PROGRAMME_WINDOW_S as LEARN_WINDOW_S
 from phantom_desktop.core.tariff import Tariff
 from phantom_desktop.ingest.batch import Batch, fail
 from phantom_desktop.ingest.messages import (
@@ -33,11 +34,14 @@ from phantom_desktop.ingest.messages import (
     Outcome,
     PhantomAlert,
     PortCommand,
+    PortNote,
     PortStatusChange,
     Submission,
 )
+from phantom_desktop.ingest.rhythm_board import RhythmBoard
 from phantom_desktop.store import ingest_queries as sql
 from phantom_desktop.store.lookups import CachedPort, Credential, Lookups, device_key
+from phantom_desktop.store.port_rhythm import recent_power
 from phantom_desktop.store.rollups import RollupKeeper
 
 log = logging.getLogger(__name__)
@@ -60,6 +64,7 @@ class Writer:
         self._thread: threading.Thread | None = None
         self._accepting = False
         self._detectors: dict[str, PortDetector] = {}
+        self._rhythms = RhythmBoard()
         self._open_events: dict[str, int] = {}
         self._token_touched: dict[int, float] = {}
         self._lookups = Lookups()
@@ -189,6 +194,7 @@ class Writer:
             for port_id in batch.touched_ports:  # rebuilt from the database on next use
                 self._detectors.pop(port_id, None)
                 self._open_events.pop(port_id, None)
+            self._rhythms.forget(batch.touched_ports)
             fail(items, exc)
             return
         self._deliver(batch)
@@ -230,6 +236,7 @@ class Writer:
             self._rollups.apply(conn, batch.rows, {p: row.threshold_w for p, row in ports.items()})
         used = {credentials[s.token_hash] for s in submissions if s.token_hash in credentials}
         self._touch_tokens(conn, used, now)
+        batch.live.rhythms.extend(self._rhythms.publish(conn, self._detectors, batch.touched_ports))
 
     def _sync_detectors(
         self, conn: Connection, ports: dict[str, CachedPort], now: datetime, batch: Batch
@@ -248,11 +255,12 @@ class Writer:
                     self._open_events[port_id] = open_event.id
                 else:
                     self._detectors[port_id] = PortDetector(rules)
+                self._detectors[port_id].rhythm.learn(recent_power(conn, port_id, LEARN_WINDOW_S))
         for port_id, port in ports.items():
             batch.touched_ports.add(port_id)
             detector = self._detectors[port_id]
             if detector.rules != port.rules:
-                detector.rules = port.rules
+                detector.set_rules(port.rules)
             if port.status == PortStatus.OFF:  # cut elsewhere (another machine, the command line)
                 self._end_episode(conn, port_id, detector.port_turned_off(now))
 
@@ -320,6 +328,8 @@ class Writer:
             self._open_event(conn, port, verdict, batch)
         elif verdict.ended is not None:
             self._end_episode(conn, port.id, verdict.ended)
+        if verdict.held is not None:
+            batch.live.notes.append(PortNote(port.id, values.timestamp, verdict.held))
         return verdict
 
     def _open_event(
@@ -338,6 +348,7 @@ class Writer:
             detected.cut,
             has_relay=port.id not in self.ports_without_relay,
             tariff=self.tariff,
+            reason=detected.reason,
         )
         notification_id = sql.insert_notification(conn, port.user_id, port.id, event_id, message)
         batch.live.alerts.append(
@@ -382,7 +393,7 @@ class Writer:
             command.done.set_exception(LookupError(f"port {command.port_id} not found"))
             return
         if command.rules_changed:
-            self._detectors[port.id].rules = port.rules
+            self._detectors[port.id].set_rules(port.rules)
         if command.status is not None and command.status != port.status:
             sql.write_port_status(conn, port.id, command.status)
             port.status = command.status

@@ -20,6 +20,7 @@ from sqlalchemy import Connection, bindparam, select
 
 from phantom_desktop.core.detection import PortRules
 from phantom_desktop.core.enums import PortStatus
+from phantom_desktop.core.rhythm import RhythmOverride
 from phantom_desktop.store.models import Device, DeviceToken, Port
 
 TTL_S = 1.0
@@ -43,6 +44,7 @@ _select_ports = select(
     Port.min_duration_s,
     Port.auto_cut,
     Port.status,
+    Port.rhythm_override,
 ).where(Port.id.in_(bindparam("ids", expanding=True)))
 
 
@@ -57,10 +59,12 @@ class CachedPort:
     min_duration_s: float
     auto_cut: bool
     status: PortStatus
+    rhythm_override: str = RhythmOverride.AUTO
 
     @property
     def rules(self) -> PortRules:
-        return PortRules(self.threshold_w, self.min_duration_s, self.auto_cut)
+        override = RhythmOverride(self.rhythm_override)
+        return PortRules(self.threshold_w, self.min_duration_s, self.auto_cut, override)
 
 
 @dataclass(frozen=True, slots=True)

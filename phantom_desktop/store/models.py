@@ -95,6 +95,11 @@ class Port(Base):
     auto_cut: Mapped[bool] = mapped_column(Boolean, default=True)
     status: Mapped[PortStatus] = mapped_column(TextEnum(PortStatus, 10), default=PortStatus.ACTIVE)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The owner's word over rhythm recognition (core.rhythm.RhythmOverride), and what the writer
+    # last recognised ("cycling, ~40 min rhythm") and since when; None: no rhythm.
+    rhythm_override: Mapped[str] = mapped_column(String(10), default="auto", server_default="auto")
+    rhythm_seen: Mapped[str | None] = mapped_column(String(120))
+    rhythm_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     device: Mapped[Device | None] = relationship(back_populates="ports")
 

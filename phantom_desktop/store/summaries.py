@@ -16,6 +16,7 @@ from sqlalchemy.sql.selectable import Exists, ScalarSelect
 
 from phantom_desktop.core.enums import PortStatus, TokenState
 from phantom_desktop.core.threshold import ThresholdSuggestion, suggest_threshold
+from phantom_desktop.store import port_rhythm
 from phantom_desktop.store.models import (
     Device,
     DeviceToken,
@@ -59,6 +60,9 @@ class PortSummary:
     latest_power_w: float | None
     last_reading_at: datetime | None
     in_phantom: bool  # a phantom event is open (standby going on now)
+    rhythm_override: str = "auto"  # the owner's word (core.rhythm.RhythmOverride)
+    rhythm_seen: str | None = None  # what the writer recognised, e.g. "cycling, ~40 min rhythm"
+    rhythm_since: datetime | None = None
 
 
 def _latest_reading_id(port_id_column: InstrumentedAttribute[str]) -> ScalarSelect[int]:
@@ -107,6 +111,9 @@ def port_summaries(
             latest.power,
             latest.timestamp,
             _open_event_exists(Port.id),
+            Port.rhythm_override,
+            Port.rhythm_seen,
+            Port.rhythm_since,
         )
         .join(newest, newest.c.port_id == Port.id)
         .outerjoin(Device, Device.id == Port.device_id)
@@ -126,6 +133,9 @@ def port_summaries(
             power,
             timestamp,
             bool(in_phantom),
+            rhythm_override,
+            rhythm_seen,
+            rhythm_since,
         )
         for (
             port_id,
@@ -139,6 +149,9 @@ def port_summaries(
             power,
             timestamp,
             in_phantom,
+            rhythm_override,
+            rhythm_seen,
+            rhythm_since,
         ) in session.execute(query)
     ]
 
@@ -247,13 +260,15 @@ def recent_powers(
 def suggest_port_threshold(
     session: Session, user_id: str, port_id: str, hours: float = 48.0
 ) -> ThresholdSuggestion:
-    """ "Suggest threshold" for a port: its recent readings judged by `core.threshold`."""
+    """ "Suggest threshold" for a port: its recent readings judged by `core.threshold`, with
+    its rhythm and always-on floor (`port_rhythm.with_advice`)."""
     port = get_port(session, user_id, port_id)
     powers, latest = recent_powers(session, user_id, port_id, hours)
     window = f"the {hours:g} h up to its latest reading" if latest else f"the last {hours:g} h"
     if latest is not None:
         window += f" ({latest:%Y-%m-%d %H:%M} UTC)"
-    return suggest_threshold(powers, window, current_threshold_w=port.threshold_w)
+    suggestion = suggest_threshold(powers, window, current_threshold_w=port.threshold_w)
+    return port_rhythm.with_advice(session, port, suggestion)
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,6 +44,10 @@ class WindowPort:
     voltage: float | None = None
     current: float | None = None
     last_reading_at: datetime | None = None
+    rhythm_override: str = "auto"  # the owner's word (core.rhythm.RhythmOverride)
+    rhythm_seen: str | None = None  # what detection recognised, e.g. "cycling, ~40 min rhythm"
+    rhythm_since: datetime | None = None
+    rhythm_note: str | None = None  # live: why the current low phase is not standby (yet)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +127,9 @@ def load_ports(
                 voltage,
                 current,
                 port.last_reading_at,
+                port.rhythm_override,
+                port.rhythm_seen,
+                port.rhythm_since,
             )
         )
     return ports_read

@@ -157,3 +157,24 @@ def test_alerts_list_and_read(cli, port):
     assert both.code == 2 and "or give --all" in both.err
     assert cli("alerts", "read").code == 2
     assert "message=alert 2" in cli("alerts", "list").out
+
+
+def test_port_rhythm_override_and_what_was_recognised(cli, port):
+    assert (port["rhythmOverride"], port["rhythmSeen"], port["rhythmSince"]) == ("auto", None, None)
+    edited = cli("port", "edit", port["id"], "--rhythm", "rests", "--json").json()
+    assert edited["rhythmOverride"] == "rests"
+    (row,) = cli("port", "list", "--json").json()
+    assert row["rhythmOverride"] == "rests"
+    with pytest.raises(SystemExit) as exit_info:
+        cli("port", "edit", port["id"], "--rhythm", "fridge")
+    assert exit_info.value.code == 2
+
+
+def test_port_suggest_tells_a_fridge_its_low_phases_are_rests(cli, port):
+    cycle = [95.0] * 600 + [1.5] * 1800  # 10 min run, 30 min rest, one reading a second
+    store_readings(port["id"], cycle * 12)
+    suggestion = cli("port", "suggest", port["id"], "--json").json()
+    assert (
+        "It cycles (~40 min rhythm): its low phases are rests between runs"
+        in (suggestion["explanation"])
+    )

@@ -192,3 +192,38 @@ def test_delete_a_port_with_its_readings_and_alerts(qtbot, services, open_window
     with services.sessions() as session:
         for model in (PowerReading, PhantomEvent, Notification):
             assert session.scalar(select(func.count()).select_from(model)) == 0
+
+
+def test_the_owner_marks_a_port_as_one_that_rests_and_it_is_never_alerted(
+    qtbot, services, open_window, make_plug
+):
+    fridge = make_plug("Fridge", threshold_w=5, min_duration_s=0, auto_cut=True)
+    window = open_window()
+    ports = ports_tab(qtbot, window)
+    qtbot.waitUntil(lambda: ports.model.rowCount() == 1, timeout=TIMEOUT_MS)
+    fridge.send(95.0)
+    assert shown(ports, fridge.port_id, PortColumn.DETECTION) == (
+        "No rhythm: standby after the min. duration"
+    )
+
+    select_row(qtbot, ports.view, fridge.port_id)
+    click(qtbot, ports.edit_button)
+    dialog = wait_dialog(qtbot, ports, PortDialog)
+    assert dialog.rhythm_combo.currentData() == "auto"
+    dialog.rhythm_combo.setCurrentIndex(dialog.rhythm_combo.findData("rests"))
+    click(qtbot, dialog.save_button)
+    qtbot.waitUntil(
+        lambda: (
+            shown(ports, fridge.port_id, PortColumn.DETECTION)
+            == "Rests, never standby (your setting)"
+        ),
+        timeout=TIMEOUT_MS,
+    )
+    with services.sessions() as s:
+        assert s.get(Port, fridge.port_id).rhythm_override == "rests"
+
+    fridge.send(1.5)  # a rest, and the writer follows the new setting at once
+    fridge.send(1.5)
+
+    assert window.alerts_model.unread_count == 0
+    assert shown(ports, fridge.port_id, PortColumn.STATUS) == "Active"

@@ -37,9 +37,11 @@ def test_both_views_show_one_model_with_their_own_columns(qtbot, open_window, ma
     assert panel.model().sourceModel() is tab.model().sourceModel() is window.ports_model
     assert shown_headers(panel) == [
         "Port", "Device", "Voltage", "Current", "Power", "Status", "Threshold", "Last reading",
+        "Detection",
     ]  # fmt: skip
     assert shown_headers(tab) == [
         "Port", "Device", "ID", "Threshold", "Min. duration", "Auto-cut", "Status", "Power",
+        "Detection",
     ]  # fmt: skip
     assert cell(panel, tv.port_id, PortColumn.POWER) == cell(tab, tv.port_id, PortColumn.POWER)
     assert cell(tab, tv.port_id, PortColumn.POWER) == "88.0 W"

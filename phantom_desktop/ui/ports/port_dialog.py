@@ -1,4 +1,4 @@
-"""Add or edit a port: name, device, threshold, minimum duration and auto-cut."""
+"""Add or edit a port: name, device, threshold, minimum duration, auto-cut and low phases."""
 
 from __future__ import annotations
 
@@ -12,14 +12,21 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
-from phantom_desktop.store import repository
+from phantom_desktop.core.rhythm import RhythmOverride
+from phantom_desktop.store import port_rhythm, repository
 from phantom_desktop.store.window_queries import WindowPort
 from phantom_desktop.ui.common.task_dialog import TaskDialog
 from phantom_desktop.ui.common.widgets import muted_label
 from phantom_desktop.ui.tasks import DbWorker
 
 NO_DEVICE = "(no device)"
+RHYTHM_CHOICES = (
+    (RhythmOverride.AUTO, "Recognise rests (fridge cycles, programme pauses)"),
+    (RhythmOverride.RESTS, "Are rests: never standby, never cut"),
+    (RhythmOverride.STANDBY, "Plain standby rule: ignore any rhythm"),
+)
 DEFAULT_THRESHOLD_W = 5.0
 DEFAULT_MIN_DURATION_S = 30.0
 MAX_MIN_DURATION_S = 7 * 24 * 3600.0
@@ -83,6 +90,11 @@ class PortDialog(TaskDialog):
         )
         self.auto_cut_check = QCheckBox("Turn the port off when phantom power is found")
         self.auto_cut_check.setChecked(port.auto_cut if port else True)
+        self.rhythm_combo = QComboBox()
+        for override, text in RHYTHM_CHOICES:
+            self.rhythm_combo.addItem(text, str(override))
+        current = port.rhythm_override if port else RhythmOverride.AUTO
+        self.rhythm_combo.setCurrentIndex(max(0, self.rhythm_combo.findData(str(current))))
 
         self.form.addRow("Name:", self.name_edit)
         self.form.addRow(
@@ -106,7 +118,14 @@ class PortDialog(TaskDialog):
             "Auto-cut:",
             _with_hint(
                 self.auto_cut_check,
-                "Leave it off for what must stay on (a fridge, a router): it is only reported.",
+                "Off: phantom power is only reported. A fridge's rests are never cut either way.",
+            ),
+        )
+        self.form.addRow(
+            "Low phases:",
+            _with_hint(
+                self.rhythm_combo,
+                "Whether a low phase can be a rest of the appliance's own rhythm.",
             ),
         )
         action = "Add port" if port is None else "Save"
@@ -122,28 +141,27 @@ class PortDialog(TaskDialog):
         threshold_w = self.threshold_spin.value()
         min_duration_s = self.duration_spin.value()
         auto_cut = self.auto_cut_check.isChecked()
+        rhythm = str(self.rhythm_combo.currentData())
         user_id = self._user_id
-        if self._port is None:
-            self.run(
-                "Adding the port",
-                lambda s: (
-                    repository.create_port(
-                        s, user_id, name, device_id, threshold_w, min_duration_s, auto_cut
-                    ).id
-                ),
-                lambda port_id: self._saved(port_id, True),
+
+        def create(s: Session) -> str:
+            port = repository.create_port(
+                s, user_id, name, device_id, threshold_w, min_duration_s, auto_cut
             )
+            return port_rhythm.set_rhythm_override(s, user_id, port.id, rhythm).id
+
+        if self._port is None:
+            self.run("Adding the port", create, lambda port_id: self._saved(port_id, True))
             return
         port_id = self._port.id
-        self.run(
-            "Saving the port",
-            lambda s: (
-                repository.update_port(
-                    s, user_id, port_id, name, device_id, threshold_w, min_duration_s, auto_cut
-                ).id
-            ),
-            lambda saved_id: self._saved(saved_id, False),
-        )
+
+        def update(s: Session) -> str:
+            repository.update_port(
+                s, user_id, port_id, name, device_id, threshold_w, min_duration_s, auto_cut
+            )
+            return port_rhythm.set_rhythm_override(s, user_id, port_id, rhythm).id
+
+        self.run("Saving the port", update, lambda saved_id: self._saved(saved_id, False))
 
     def _saved(self, port_id: str, created: bool) -> None:
         self.saved.emit(port_id, created)

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QFontDatabase
 
 from phantom_desktop.core.enums import PortStatus
+from phantom_desktop.core.rhythm import RhythmOverride
 from phantom_desktop.ingest.messages import CommittedBatch
 from phantom_desktop.store.window_queries import WindowPort
 from phantom_desktop.ui.common import formatting, palette
@@ -45,6 +46,7 @@ class PortColumn(enum.IntEnum):
     MIN_DURATION = 8
     AUTO_CUT = 9
     LAST_READING = 10
+    DETECTION = 11
 
 
 def port_state(port: WindowPort) -> str:
@@ -74,7 +76,23 @@ _NUMERIC = {
     PortColumn.MIN_DURATION,
     PortColumn.LAST_READING,
 }
-_LIVE_FIRST, _LIVE_LAST = PortColumn.VOLTAGE, PortColumn.LAST_READING  # what a batch can change
+_LIVE_FIRST, _LIVE_LAST = PortColumn.VOLTAGE, PortColumn.DETECTION  # what a batch can change
+OVERRIDE_TEXT = {
+    RhythmOverride.RESTS: "Rests, never standby (your setting)",
+    RhythmOverride.STANDBY: "Plain standby rule (your setting)",
+}
+NO_RHYTHM_TEXT = "No rhythm: standby after the min. duration"
+
+
+def detection_text(port: WindowPort) -> str:
+    """What detection recognised on the port, or the owner's override of it."""
+    override = OVERRIDE_TEXT.get(RhythmOverride(port.rhythm_override))
+    if override is not None:
+        return override
+    if port.rhythm_seen is None:
+        return NO_RHYTHM_TEXT
+    seen = port.rhythm_seen[:1].upper() + port.rhythm_seen[1:]
+    return f"{seen} · since {formatting.local_time(port.rhythm_since)}"
 
 
 class PortModel(KeyedTableModel[WindowPort]):
@@ -92,6 +110,7 @@ class PortModel(KeyedTableModel[WindowPort]):
         "Min. duration",
         "Auto-cut",
         "Last reading",
+        "Detection",
     )
 
     reloaded = Signal()  # a fresh list of ports was taken in (`set_rows`)
@@ -130,6 +149,8 @@ class PortModel(KeyedTableModel[WindowPort]):
                 return duration(row.min_duration_s)
             case PortColumn.AUTO_CUT:
                 return "Cut" if row.auto_cut else "Report only"
+            case PortColumn.DETECTION:
+                return detection_text(row)
             case _:
                 return formatting.local_time(row.last_reading_at)
 
@@ -185,6 +206,12 @@ class PortModel(KeyedTableModel[WindowPort]):
                 return f"Last reading: {formatting.local_time(row.last_reading_at)}"
             case PortColumn.STATUS if self.badge(row) == NO_RELAY:
                 return NO_RELAY_TOOLTIP
+            case PortColumn.DETECTION:
+                return row.rhythm_note or (
+                    "A fridge's compressor cycles or a washer's programme pauses are rests, not "
+                    "standby: a low phase must outlast the port's rhythm first. Edit the port "
+                    "to override."
+                )
         return None
 
     # -- changes --------------------------------------------------------------------------------
@@ -204,6 +231,8 @@ class PortModel(KeyedTableModel[WindowPort]):
                     current=kept.current,
                     last_reading_at=kept.last_reading_at,
                 )
+            if kept is not None and kept.rhythm_note is not None:
+                row = replace(row, rhythm_note=kept.rhythm_note)
             fresh.append(row)
         super().set_rows(fresh)
         self.reloaded.emit()
@@ -218,8 +247,8 @@ class PortModel(KeyedTableModel[WindowPort]):
                 self.row_changed(position, PortColumn.STATUS, PortColumn.STATUS)
 
     def apply_batch(self, batch: CommittedBatch) -> set[str]:
-        """Follow committed readings, phantom alerts and status changes of the listed ports;
-        return the port ids the model does not list."""
+        """Follow committed readings, phantom alerts, status changes and recognised rhythms of
+        the listed ports; return the port ids the model does not list."""
         unknown: set[str] = set()
         changed: dict[int, WindowPort] = {}
 
@@ -253,6 +282,16 @@ class PortModel(KeyedTableModel[WindowPort]):
             row = current(position)
             phantom = row.in_phantom and change.status == PortStatus.ACTIVE
             changed[position] = replace(row, status=change.status, in_phantom=phantom)
+        for rhythm in batch.rhythms:
+            position = self.position(rhythm.port_id)
+            if position is not None:
+                changed[position] = replace(
+                    current(position), rhythm_seen=rhythm.seen, rhythm_since=rhythm.since
+                )
+        for note in batch.notes:
+            position = self.position(note.port_id)
+            if position is not None:
+                changed[position] = replace(current(position), rhythm_note=note.text)
         for position in sorted(changed):
             if changed[position] != self._rows[position]:
                 self.replace_at(position, changed[position], _LIVE_FIRST, _LIVE_LAST)

@@ -35,6 +35,7 @@ COLUMNS = (
     PortColumn.AUTO_CUT,
     PortColumn.STATUS,
     PortColumn.POWER,
+    PortColumn.DETECTION,
 )
 _COLUMN_WIDTHS = {
     PortColumn.ID: 300,
@@ -43,6 +44,7 @@ _COLUMN_WIDTHS = {
     PortColumn.AUTO_CUT: 100,
     PortColumn.STATUS: 115,  # fits "Off · no relay"
     PortColumn.POWER: 110,
+    PortColumn.DETECTION: 300,
 }
 
 

@@ -1,7 +1,7 @@
 """power rollups at 1 minute and 1 hour, and their backfill
 
-Revision ID: 0002_rollups
-Revises: 0001
+Revision ID: 0004_rollups
+Revises: 0003_port_rhythm
 Create Date: 2026-12-02
 
 Creates the rollup tables and records which stored readings still need rolling up. A small
@@ -14,8 +14,8 @@ from alembic import op
 
 from phantom_desktop.store import rollup_backfill
 
-revision = "0002_rollups"
-down_revision = "0001"
+revision = "0004_rollups"
+down_revision = "0003_port_rhythm"
 branch_labels = None
 depends_on = None
 
