@@ -31,7 +31,7 @@ def test_the_backfill_runs_in_the_background_and_old_readings_are_pruned(db_url,
     config.set_main_option("script_location", str(migrations_dir()))
     with engine.begin() as conn:
         config.attributes["connection"] = conn
-        command.upgrade(config, "0001")
+        command.upgrade(config, "0004_rollups-1")  # the revision before the rollups
     port = make_port(session_factory(engine))
     with engine.begin() as conn:
         conn.execute(insert(PowerReading), rows(port, [100.0] * 60 + [2.0] * 31, start=OLD))

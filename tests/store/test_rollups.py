@@ -71,7 +71,7 @@ def test_the_upgrade_rolls_up_readings_stored_before_it(db_url):
     config.set_main_option("script_location", str(migrations_dir()))
     with engine.begin() as conn:
         config.attributes["connection"] = conn
-        command.upgrade(config, "0001")
+        command.upgrade(config, "0004_rollups-1")  # the revision before the rollups
     sessions = session_factory(engine)
     port = make_port(sessions)
     with engine.begin() as conn:
