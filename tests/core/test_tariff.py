@@ -98,7 +98,7 @@ def test_bad_periods_say_what_is_wrong(text, says):
 def test_an_alert_says_what_the_standby_costs_a_year():
     from phantom_desktop.core.alert_text import phantom_alert_message
 
-    text = phantom_alert_message("TV", 1.5, 5.0, True, True, Tariff(0.30, "EUR"))
+    text = phantom_alert_message("TV", 1.5, 5.0, True, True, tariff=Tariff(0.30, "EUR"))
     assert text == (
         "Phantom power on TV: 1.5 W standby (about 3.94 EUR a year; threshold 5 W)"
         " — port turned off"
