@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -20,6 +20,7 @@ from phantom_desktop.store.repository import ensure_local_user
 
 if TYPE_CHECKING:
     from phantom_desktop.ingest.http_server import HttpServer
+    from phantom_desktop.ingest.mqtt.source import MqttSource
     from phantom_desktop.ingest.serial.source import SerialSource
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,8 @@ class Services:
     sources: list[SerialSource] = field(default_factory=list)
     # One serial restart at a time (each stops the sources the previous one started).
     serial_restart_lock: threading.Lock = field(default_factory=threading.Lock)
+    mqtt: MqttSource | None = None  # the smart plugs' broker connection, if plugs are set up
+    mqtt_restart_lock: threading.Lock = field(default_factory=threading.Lock)
     stopped: bool = False
 
     @property
@@ -57,9 +60,11 @@ class Services:
 
         A serial restart in progress finishes first; one that starts later does nothing.
         """
-        with self.serial_restart_lock:
+        with self.serial_restart_lock, self.mqtt_restart_lock:
             self.stopped = True
             _stop_sources(self.sources)
+            if self.mqtt is not None:  # commits and acknowledges what it holds, then goes
+                _stop_sources([self.mqtt])
         if self.http_server is not None:
             self.http_server.stop()
         if self.maintenance is not None:
@@ -123,7 +128,7 @@ def restart_serial_sources_async(
     return thread
 
 
-def _stop_sources(sources: list[SerialSource]) -> None:
+def _stop_sources(sources: Sequence[SerialSource | MqttSource]) -> None:
     for source in sources:
         try:
             source.stop()
@@ -132,9 +137,77 @@ def _stop_sources(sources: list[SerialSource]) -> None:
 
 
 def start_ingestion(services: Services, host: str | None = None, port: int | None = None) -> None:
-    """Start the serial sources and the HTTP server that feed the writer."""
+    """Start the serial sources, the smart plugs and the HTTP server that feed the writer."""
     start_serial_sources(services)
+    start_mqtt(services)
     start_http(services, host, port)
+
+
+def start_mqtt(services: Services) -> None:
+    """Start the MQTT source of the configured plugs (none by default). An invalid setting is
+    logged and leaves the plugs off; everything else runs."""
+    from phantom_desktop.config import read_mqtt_password
+    from phantom_desktop.ingest.mqtt.config import MqttConfigError
+    from phantom_desktop.ingest.mqtt.factory import source_from_settings
+
+    settings = services.settings
+    try:
+        source = source_from_settings(
+            settings.mqtt, settings.plugs, services.writer, read_mqtt_password(services.paths)
+        )
+    except MqttConfigError as exc:
+        log.error("the smart plugs are not read: %s", exc)
+        return
+    services.mqtt = source
+    if source is not None:
+        source.start()
+
+
+def restart_mqtt(
+    services: Services,
+    mqtt: dict[str, object] | None,
+    plugs: list[dict[str, object]],
+    password: str,
+) -> None:
+    """Apply new broker and plug settings now: stop the running source (its messages in hand
+    are committed and acknowledged first), start the new one. Blocks; MqttConfigError leaves
+    everything as it was."""
+    from phantom_desktop.ingest.mqtt.factory import source_from_settings
+
+    with services.mqtt_restart_lock:
+        if services.stopped:
+            return
+        new = source_from_settings(mqtt, plugs, services.writer, password)
+        old, services.mqtt = services.mqtt, None
+        if old is not None:
+            old.stop()
+        services.settings.mqtt, services.settings.plugs = mqtt, list(plugs)
+        services.mqtt = new
+        if new is not None:
+            new.start()
+
+
+def restart_mqtt_async(
+    services: Services,
+    mqtt: dict[str, object] | None,
+    plugs: list[dict[str, object]],
+    password: str,
+    on_done: Callable[[Exception | None], None],
+) -> threading.Thread:
+    """`restart_mqtt` on a thread of its own; then `on_done(None)` or `on_done(error)`."""
+
+    def run() -> None:
+        try:
+            restart_mqtt(services, mqtt, plugs, password)
+        except Exception as exc:
+            log.warning("restarting the smart plugs failed: %s", exc)
+            on_done(exc)
+            return
+        on_done(None)
+
+    thread = threading.Thread(target=run, name="phantom-mqtt-restart", daemon=True)
+    thread.start()
+    return thread
 
 
 def start_http(services: Services, host: str | None = None, port: int | None = None) -> None:

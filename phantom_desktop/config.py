@@ -23,6 +23,7 @@ from phantom_desktop.core.timespec import TimeSpecError, zone_named
 
 APP_NAME = "phantom-desktop"
 SETTINGS_FILE = "settings.json"
+MQTT_PASSWORD_FILE = "mqtt-password"  # beside settings.json, readable by this user only
 DEFAULT_HTTP_HOST = "127.0.0.1"
 DEFAULT_HTTP_PORT = 3000
 
@@ -75,6 +76,11 @@ class Settings:
     timezone: str = ""  # for days, months and time-of-use; empty: this computer's
     retention_days: float = 0  # raw readings older than this are pruned; 0 keeps them
     serial_sources: list[dict] = field(default_factory=list)
+    # The MQTT broker of the smart plugs ({"url", "username", "client_id", "tls_ca"}; its
+    # password is in its own file) and the plugs ({"name", "kind", "topic", "device_id",
+    # "channels"}): see phantom_desktop.ingest.mqtt.config.
+    mqtt: dict | None = None
+    plugs: list[dict] = field(default_factory=list)
 
     def resolved_db_url(self, paths: AppPaths) -> str:
         return self.db_url or paths.default_db_url
@@ -104,6 +110,10 @@ def _validated(data: dict, origin: str) -> Settings:
     if not isinstance(settings.serial_sources, list):
         raise ConfigError(f"{origin}: serial_sources must be a list")
     _check_energy_settings(settings, origin)
+    if settings.mqtt is not None and not isinstance(settings.mqtt, dict):
+        raise ConfigError(f"{origin}: mqtt must be an object with the broker's url")
+    if not isinstance(settings.plugs, list):
+        raise ConfigError(f"{origin}: plugs must be a list")
     return settings
 
 
@@ -184,6 +194,41 @@ def _write_atomically(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as file:
             file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def _mqtt_password_file(paths: AppPaths) -> Path:
+    return paths.config_dir / MQTT_PASSWORD_FILE
+
+
+def read_mqtt_password(paths: AppPaths) -> str:
+    """The MQTT broker's password ('' when none is set)."""
+    try:
+        return _mqtt_password_file(paths).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ""
+    except OSError as exc:
+        raise ConfigError(f"cannot read {_mqtt_password_file(paths)}: {exc}") from exc
+
+
+def write_mqtt_password(paths: AppPaths, password: str) -> None:
+    """Keep the broker's password in its own file, readable by this user only (0600); an
+    empty password removes the file."""
+    path = _mqtt_password_file(paths)
+    if not password:
+        path.unlink(missing_ok=True)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:  # mkstemp creates the file 0600
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            file.write(password)
             file.flush()
             os.fsync(file.fileno())
         os.replace(tmp, path)

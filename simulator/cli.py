@@ -31,6 +31,8 @@ examples:
   phantom-sim --url http://192.168.1.20:3000 --mains 120 --token T --port-id P
   phantom-sim serial --protocol pzem --address 1   a serial meter on a virtual port
                                                    (see phantom-sim serial --help)
+  phantom-sim mqtt --kind tasmota --topic tv-plug   a smart plug on an MQTT broker
+                                                   (see phantom-sim mqtt --help)
 
 A devices file is a JSON list: [{{"token": "...", "portId": "...", "profile": "fridge"}}, ...]
 ("profile" defaults to "tv"; an optional "label" names the device in the output).
@@ -196,6 +198,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")  # emoji on a console that cannot show them
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["mqtt"]:
+        from simulator.mqtt_plug import main as mqtt_main
+
+        return mqtt_main(argv[1:])
     if argv[:1] == ["serial"]:
         from simulator.serial_meter import main as serial_main
 

@@ -14,6 +14,8 @@ from sqlalchemy import inspect, text
 from phantom_desktop.app import Services, open_services
 from phantom_desktop.config import AppPaths, Settings
 
+pytest_plugins = ["tests.mqtt_fixtures"]  # broker_url, private_broker, prefix, plug
+
 DEFAULT_MYSQL_URL = "mysql+pymysql://root@127.0.0.1:3306/test"
 
 

@@ -69,13 +69,16 @@ class PortCommand:
     """A change to a port from the window or the command line, applied by the writer in order.
 
     `status` turns the port on or off; `rules_changed` makes the writer reload the port's
-    threshold, minimum duration and auto-cut (already written by the caller). Resolves
-    `done` with the port's status afterwards, or with an exception.
+    threshold, minimum duration and auto-cut (already written by the caller); `absent` says
+    the port's meter went away (a plug's last will): its standby episode ends, and detection
+    starts afresh from its next reading. Resolves `done` with the port's status afterwards, or
+    with an exception.
     """
 
     port_id: str
     status: PortStatus | None = None
     rules_changed: bool = False
+    absent: bool = False
     done: Future[PortStatus] = field(default_factory=Future)
 
 

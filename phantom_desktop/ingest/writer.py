@@ -394,6 +394,8 @@ class Writer:
             return
         if command.rules_changed:
             self._detectors[port.id].set_rules(port.rules)
+        if command.absent:  # not judged while away: the gap is not standby
+            self._end_episode(conn, port.id, self._detectors[port.id].port_turned_off(now))
         if command.status is not None and command.status != port.status:
             sql.write_port_status(conn, port.id, command.status)
             port.status = command.status

@@ -44,6 +44,7 @@ from phantom_desktop.ui.monitor.welcome_panel import WelcomePanel
 from phantom_desktop.ui.ports.port_control import PortControl
 from phantom_desktop.ui.ports.port_model import PortModel
 from phantom_desktop.ui.ports.ports_panel import PortsPanel
+from phantom_desktop.ui.settings.plug_control import PlugControl
 from phantom_desktop.ui.settings.serial_control import SerialControl
 from phantom_desktop.ui.status_bar import StatusBar
 from phantom_desktop.ui.tasks import DbWorker
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
         self.tray = TrayNotifier(QApplication.windowIcon(), self)
         self.serial = SerialControl(self, services, self.worker, self.ports_model, self.status)
         self.sources_panel = SourcesPanel(self.serial.statuses)
+        self.plugs = PlugControl(services, self.ports_model, self.status, self)
 
         self.setWindowTitle(WINDOW_TITLE)
         self.setStatusBar(self.status)
@@ -109,6 +111,8 @@ class MainWindow(QMainWindow):
         self.bridge.batch_committed.connect(self.apply_batch)
         self.bridge.batch_committed.connect(self.serial.apply_batch)
         self.sources_panel.settings_requested.connect(self.serial.open_settings)
+        self.serial.dialog_opened.connect(self.plugs.attach)
+        self.workspace.ports_tab.retry_cut_requested.connect(self.plugs.retry_cut)
         self.serial.sources_restarted.connect(self.sources_panel.refresh)
         self.ports_model.reloaded.connect(self._ports_shown)
         self.alerts_panel.mark_all_read_requested.connect(self.mark_all_read)
@@ -363,6 +367,7 @@ class MainWindow(QMainWindow):
         self.sources_panel.stop()
         self.serial.close()
         self.history.close()
+        self.plugs.close()
         self._save_state()
         self.worker.stop()
 

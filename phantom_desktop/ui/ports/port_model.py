@@ -34,6 +34,15 @@ NO_RELAY_TOOLTIP = (
 NO_DEVICE = "(no device)"
 
 
+CUT_NOT_CONFIRMED = "Cut not confirmed"
+PLUG_TOOLTIPS = {
+    "Offline": "The smart plug is offline (its last will): the port is not judged until it is back",
+    "Off (confirmed)": "The smart plug reported its relay open",
+    "Cutting…": "The off command is sent; waiting for the plug to report its relay open",
+    CUT_NOT_CONFIRMED: "The plug did not report its relay open: Retry cut, or check the plug",
+}
+
+
 class PortColumn(enum.IntEnum):
     NAME = 0
     DEVICE = 1
@@ -119,6 +128,7 @@ class PortModel(KeyedTableModel[WindowPort]):
         super().__init__(parent)
         self._colors = colors or PortColors()
         self._no_relay: frozenset[str] = frozenset()
+        self._plug_labels: dict[str, str] = {}  # what a smart plug says: Off (confirmed)...
 
     # -- what the views show --------------------------------------------------------------------
     def badge(self, row: WindowPort) -> str:
@@ -140,6 +150,8 @@ class PortModel(KeyedTableModel[WindowPort]):
                 return formatting.amps(row.current)
             case PortColumn.POWER:
                 return formatting.watts(row.power)
+            case PortColumn.STATUS if row.id in self._plug_labels:
+                return self._plug_labels[row.id]
             case PortColumn.STATUS:
                 badge = self.badge(row)
                 return NO_RELAY_BADGE if badge == NO_RELAY else badge.capitalize()
@@ -204,6 +216,8 @@ class PortModel(KeyedTableModel[WindowPort]):
                 return "Phantom power is only reported: the port stays on"
             case PortColumn.POWER:
                 return f"Last reading: {formatting.local_time(row.last_reading_at)}"
+            case PortColumn.STATUS if row.id in self._plug_labels:
+                return PLUG_TOOLTIPS.get(self._plug_labels[row.id])
             case PortColumn.STATUS if self.badge(row) == NO_RELAY:
                 return NO_RELAY_TOOLTIP
             case PortColumn.DETECTION:
@@ -245,6 +259,18 @@ class PortModel(KeyedTableModel[WindowPort]):
             position = self.position(port_id)
             if position is not None:
                 self.row_changed(position, PortColumn.STATUS, PortColumn.STATUS)
+
+    def set_plug_labels(self, labels: dict[str, str]) -> None:
+        """What the smart plugs say about their ports, shown as the ports' status."""
+        changed = set(labels.items()) ^ set(self._plug_labels.items())
+        self._plug_labels = dict(labels)
+        for port_id in {port_id for port_id, _label in changed}:
+            position = self.position(port_id)
+            if position is not None:
+                self.row_changed(position, PortColumn.STATUS, PortColumn.STATUS)
+
+    def plug_label(self, port_id: str) -> str | None:
+        return self._plug_labels.get(port_id)
 
     def apply_batch(self, batch: CommittedBatch) -> set[str]:
         """Follow committed readings, phantom alerts, status changes and recognised rhythms of

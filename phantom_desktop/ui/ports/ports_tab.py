@@ -18,7 +18,7 @@ from phantom_desktop.ui.common.keyed_model import STATUS_ROLE
 from phantom_desktop.ui.common.tables import select_key, selected_key, show_columns, sorted_table
 from phantom_desktop.ui.common.widgets import header_row, muted_label, title_label
 from phantom_desktop.ui.ports.port_dialog import PortDialog
-from phantom_desktop.ui.ports.port_model import PortColumn, PortModel
+from phantom_desktop.ui.ports.port_model import CUT_NOT_CONFIRMED, PortColumn, PortModel
 from phantom_desktop.ui.ports.suggest_dialog import SuggestDialog
 
 if TYPE_CHECKING:
@@ -57,6 +57,7 @@ class PortsTab(QWidget):
     ports_changed = Signal()  # added, edited or deleted: other views load them again
     port_deleted = Signal(str)  # port id; its readings and alerts are gone too
     message = Signal(str)  # passing news for the status bar
+    retry_cut_requested = Signal(str)  # port id: its smart plug did not confirm the cut
 
     def __init__(
         self,
@@ -106,6 +107,9 @@ class PortsTab(QWidget):
         self.copy_id_button = QPushButton("Copy ID")
         self.power_button = QPushButton("Turn off")
         self.suggest_button = QPushButton("Suggest threshold…")
+        self.retry_button = QPushButton("Retry cut")
+        self.retry_button.setToolTip("Send the smart plug its off command again")
+        self.retry_button.clicked.connect(self.retry_cut)
         self.copy_id_button.setToolTip('Copy the port\'s ID: the device sends it as "portId"')
         self.power_button.setToolTip("The device learns it from the answer to its next reading")
         self.suggest_button.setToolTip("Propose a threshold from the port's recent readings")
@@ -126,6 +130,7 @@ class PortsTab(QWidget):
                 self.delete_button,
                 self.copy_id_button,
                 self.power_button,
+                self.retry_button,
                 self.suggest_button,
             )
         )
@@ -188,6 +193,8 @@ class PortsTab(QWidget):
         off = port is not None and port.status == PortStatus.OFF
         self.power_button.setText("Turn on" if off else "Turn off")
         self.power_button.setEnabled(port is not None and not self._control.is_pending(port.id))
+        unconfirmed = port is not None and self.model.plug_label(port.id) == CUT_NOT_CONFIRMED
+        self.retry_button.setVisible(off and unconfirmed)
 
     # -- actions --------------------------------------------------------------------------------
     def _device_choices(self) -> list[tuple[str, str]]:
@@ -239,6 +246,11 @@ class PortsTab(QWidget):
         if port is not None:
             status = PortStatus.ACTIVE if port.status == PortStatus.OFF else PortStatus.OFF
             self._control.set_status(port.id, status)
+
+    def retry_cut(self) -> None:
+        port = self.selected_port()
+        if port is not None:
+            self.retry_cut_requested.emit(port.id)
 
     def _status_set(self, port_id: str, _name: str, _status: str) -> None:
         self._refresh(port_id)

@@ -33,6 +33,7 @@ class SerialControl(QObject):
 
     sources_restarted = Signal()
     energy_settings_saved = Signal()  # tariff, time zone or retention changed
+    dialog_opened = Signal(object)  # the SettingsDialog, for the other sections' controls
     _restart_done = Signal(str)  # from the restart's thread: "" or what went wrong
 
     def __init__(
@@ -76,6 +77,7 @@ class SerialControl(QObject):
         dialog.energy_settings_saved.connect(self.energy_settings_saved)
         dialog.finished.connect(lambda _result: self._dialog_closed(dialog))
         self.dialog = dialog
+        self.dialog_opened.emit(dialog)
         dialog.open()
         return dialog
 

@@ -1,5 +1,5 @@
-"""The Settings dialog: serial meters (applied at once) and where devices reach the app over HTTP
-(applied at the next start).
+"""The Settings dialog: serial meters and smart plugs (applied at once) and where devices reach
+the app over HTTP (applied at the next start).
 
 OK writes only what changed to the settings file (`update_settings_file`), then emits
 `serial_sources_saved` so the window restarts the meters; the device and port names come from
@@ -31,14 +31,18 @@ from phantom_desktop.config import (
     ConfigError,
     Settings,
     file_settings,
+    read_mqtt_password,
     update_settings_file,
+    write_mqtt_password,
 )
 from phantom_desktop.core.snippets import READING_PATH, listen_url
+from phantom_desktop.ingest.mqtt.config import MqttConfigError
 from phantom_desktop.ingest.serial.config import SerialConfigError, parse_source_configs
 from phantom_desktop.store.serial_choices import Choices, load_choices
 from phantom_desktop.ui.common import palette
 from phantom_desktop.ui.common.widgets import muted_label, table_view, title_label
 from phantom_desktop.ui.energy.tariff_box import ENERGY_KEYS, TariffBox
+from phantom_desktop.ui.settings.plugs_section import PlugsSection
 from phantom_desktop.ui.settings.serial_source_dialog import SerialSourceEditor
 from phantom_desktop.ui.settings.serial_sources_model import SerialSourcesModel, SourceColumn
 from phantom_desktop.ui.tasks import DbWorker
@@ -55,6 +59,7 @@ class SettingsDialog(QDialog):
 
     serial_sources_saved = Signal(list)
     energy_settings_saved = Signal()
+    plugs_saved = Signal(object, list, str)  # mqtt settings (or None), plugs, broker password
 
     def __init__(
         self,
@@ -78,6 +83,11 @@ class SettingsDialog(QDialog):
         except ConfigError as exc:
             self._saved, load_error = Settings(), str(exc)
         self.sources_model = SerialSourcesModel(self._saved.serial_sources, self)
+        try:
+            self._password = read_mqtt_password(paths)
+        except ConfigError as exc:
+            self._password, load_error = "", str(exc)
+        self.plugs_section = PlugsSection(self._saved.mqtt, self._saved.plugs, self._password, self)
         self._build()
         self._show_error(load_error)
         worker.submit(
@@ -146,12 +156,13 @@ class SettingsDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(serial_box, 1)
+        layout.addWidget(self.plugs_section, 1)
         layout.addWidget(http_box)
         self.tariff_box = TariffBox(self._saved)
         layout.addWidget(self.tariff_box)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
-        self.resize(720, 480)
+        self.resize(760, 760)
 
         self.host_edit.textChanged.connect(self._show_http_note)
         self.port_spin.valueChanged.connect(self._show_http_note)
@@ -195,6 +206,7 @@ class SettingsDialog(QDialog):
             return
         self._choices = choices
         self.sources_model.set_choices(choices)
+        self.plugs_section.set_choices(choices)
         self._update_buttons()
 
     def selected_row(self) -> int | None:
@@ -259,6 +271,20 @@ class SettingsDialog(QDialog):
         if energy_error is not None:
             self._show_error(energy_error)
             return
+        try:
+            mqtt, plugs, password = self.plugs_section.values()
+        except MqttConfigError as exc:
+            self._show_error(f"The smart plugs cannot be saved: {exc}")
+            return
+        plugs_changed = (mqtt, plugs) != (self._saved.mqtt, self._saved.plugs)
+        if plugs_changed:
+            changes.update(mqtt=mqtt, plugs=plugs)
+        if password != self._password:
+            try:
+                write_mqtt_password(self._paths, password)
+            except OSError as exc:
+                self._show_error(f"The broker password could not be saved: {exc}")
+                return
         if "serial_sources" in changes:
             try:
                 parse_source_configs(changes["serial_sources"])
@@ -276,6 +302,8 @@ class SettingsDialog(QDialog):
             self.serial_sources_saved.emit(changes["serial_sources"])
         if set(changes) & ENERGY_KEYS:
             self.energy_settings_saved.emit()
+        if plugs_changed or password != self._password:
+            self.plugs_saved.emit(mqtt, plugs, password)
 
     def done(self, result: int) -> None:
         self._closed = True

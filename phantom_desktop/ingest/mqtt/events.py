@@ -1,0 +1,102 @@
+"""What a plug says (samples, relay states, availability) and what the app sends it."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+
+JsonObject = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    """One channel's measurement. Missing voltage or current is 0."""
+
+    channel: int
+    power: float
+    voltage: float = 0.0
+    current: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class RelayState:
+    """The plug reports its relay on `channel` closed (`on`) or open."""
+
+    channel: int
+    on: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Availability:
+    """The plug (or its last will) says it is online or offline."""
+
+    online: bool
+
+
+Event = Sample | RelayState | Availability
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """A message for the broker: a switch command or a setting."""
+
+    topic: str
+    payload: str
+    qos: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class FoundPlug:
+    """A plug heard on the broker during discovery."""
+
+    kind: str
+    topic: str
+    name: str
+    channels: tuple[int, ...]
+    model: str = ""
+    online: bool | None = None
+
+    def merged(self, other: FoundPlug) -> FoundPlug:
+        """Combine two sightings of the same plug: known fields win, channels add up."""
+        return FoundPlug(
+            self.kind,
+            self.topic,
+            other.name if other.name and other.name != other.topic else self.name,
+            tuple(sorted(set(self.channels) | set(other.channels))),
+            other.model or self.model,
+            other.online if other.online is not None else self.online,
+        )
+
+
+def json_object(payload: bytes) -> JsonObject | None:
+    """The payload as a JSON object, or None when it is not one."""
+    try:
+        value = json.loads(payload)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def number(value: object) -> float | None:
+    """A finite, non-negative float, or None (absent, text, NaN, negative)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    value = float(value)
+    if not math.isfinite(value) or value < 0:
+        return None
+    return value
+
+
+def on_off(value: object) -> bool | None:
+    """ON/OFF, true/false as plugs spell them; None when it is neither."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in ("on", "true", "1"):
+            return True
+        if text in ("off", "false", "0"):
+            return False
+    return None

@@ -1,0 +1,94 @@
+"""Broker acknowledgements go out in arrival order, only for finished messages of the current
+connection; switch requests are confirmed by a matching relay report or expire."""
+
+from __future__ import annotations
+
+import pytest
+
+from phantom_desktop.ingest.mqtt.acks import AckQueue
+from phantom_desktop.ingest.mqtt.config import MqttConfigError, PlugConfig, parse_channel_map
+from phantom_desktop.ingest.mqtt.cuts import SwitchTracker
+
+
+def test_acks_wait_for_earlier_messages_and_keep_order():
+    sent = []
+    acks = AckQueue(lambda mid, qos: sent.append(mid))
+    first, second, third = acks.add(1, 1), acks.add(2, 1), acks.add(3, 1)
+    acks.done(second)
+    assert sent == []  # message 1 is not committed yet
+    acks.done(first)
+    assert sent == [1, 2]
+    acks.done(third)
+    assert sent == [1, 2, 3]
+    assert acks.pending == 0
+
+
+def test_acks_of_a_lost_connection_are_not_sent_on_the_new_one():
+    sent = []
+    acks = AckQueue(lambda mid, qos: sent.append(mid))
+    old = acks.add(7, 1)
+    acks.new_connection()
+    fresh = acks.add(7, 1)  # the broker redelivers with a packet id of the new connection
+    acks.done(old)
+    assert sent == []
+    acks.done(fresh)
+    assert sent == [7]
+
+
+def test_qos0_messages_need_no_ack():
+    sent = []
+    acks = AckQueue(lambda mid, qos: sent.append(mid))
+    acks.done(acks.add(0, 0))
+    assert sent == [] and acks.pending == 0
+
+
+def test_a_cut_is_confirmed_only_by_the_plug_reporting_its_relay_open():
+    tracker = SwitchTracker(timeout_s=10)
+    tracker.request("port-1", "tv", 1, False, now=100.0)
+    assert tracker.get("port-1").label == "cutting…"
+    assert tracker.relay("tv", 1, True) == []  # still on: not confirmed
+    assert tracker.relay("tv", 2, False) == []  # another channel
+    [confirmed] = tracker.relay("tv", 1, False)
+    assert confirmed.label == "Off (confirmed)"
+    assert tracker.expire(now=1000.0) == []
+
+
+def test_an_unanswered_cut_expires_as_not_confirmed_and_a_retry_counts():
+    tracker = SwitchTracker(timeout_s=10)
+    tracker.request("port-1", "tv", 1, False, now=100.0)
+    assert tracker.expire(now=105.0) == []
+    [expired] = tracker.expire(now=110.0)
+    assert expired.label == "cut not confirmed"
+    tracker.request("port-1", "tv", 1, False, now=120.0)
+    assert tracker.get("port-1").attempts == 2
+    assert tracker.get("port-1").state == "pending"
+
+
+def test_plug_config_names_the_bad_field():
+    good = {
+        "name": "tv",
+        "kind": "tasmota",
+        "topic": "tv",
+        "device_id": "d",
+        "channels": {"1": "p"},
+    }
+    assert PlugConfig.from_dict(good).channels == {1: "p"}
+    for change, words in [
+        ({"kind": "zwave"}, "kind must be one of tasmota, shelly, z2m"),
+        ({"topic": "tele/#"}, "must not hold [+] #"),
+        ({"channels": {}}, "channels must map"),
+        ({"channels": {"0": "p"}}, "tasmota channels count from 1"),
+        ({"channels": {"1": "p", "2": "p"}}, "one port cannot be fed by two channels"),
+        ({"device_id": ""}, "device_id must be a non-empty text"),
+        ({"tele_period_s": 5}, "tele_period_s is for Tasmota plugs, from 10 to 3600 s"),
+        ({"kind": "z2m", "tele_period_s": 60}, "tele_period_s is for Tasmota plugs"),
+    ]:
+        with pytest.raises(MqttConfigError, match=words):
+            PlugConfig.from_dict({**good, **change})
+
+
+def test_channel_map_from_the_command_line():
+    assert parse_channel_map(["1=a", "2=b"], "tasmota") == {1: "a", 2: "b"}
+    assert parse_channel_map(["a"], "shelly") == {0: "a"}
+    with pytest.raises(MqttConfigError, match="channel 'x' is not a number"):
+        parse_channel_map(["x=a"], "z2m")
