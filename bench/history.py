@@ -88,7 +88,7 @@ def timestamps_text(day_start: int) -> list[str]:
             for s in range(DAY)]  # fmt: skip
 
 
-def build(db_url: str, ports: int, days: int, seed: int = 11) -> dict:
+def build(db_url: str, ports: int, days: int, until_now: bool = False, seed: int = 11) -> dict:
     from sqlalchemy import insert
 
     from phantom_desktop.core.enums import EventAction
@@ -109,7 +109,7 @@ def build(db_url: str, ports: int, days: int, seed: int = 11) -> dict:
                                           kind[3])  # fmt: skip
             port_rows.append((port.id, kind))
     rng = np.random.default_rng(seed)
-    end_day = int(time.time()) // DAY * DAY
+    end_day = int(time.time()) if until_now else int(time.time()) // DAY * DAY
     first_day = end_day - days * DAY
     previous: dict[str, tuple[float, float] | None] = {p: None for p, _k in port_rows}
     started = time.perf_counter()
@@ -326,6 +326,8 @@ def main() -> int:
         "--reuse", action="store_true", help="keep and reuse a database built before"
     )
     parser.add_argument("--skip-export", action="store_true")
+    parser.add_argument("--build-only", action="store_true", help="build the database and stop")
+    parser.add_argument("--until-now", action="store_true", help="end the data now, not at 0:00")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     if args.db == "sqlite":
@@ -342,8 +344,10 @@ def main() -> int:
     info_path = args.workdir / f"history-{args.db}-{args.ports}x{args.days}.json"
     print(f"database: {db_url} ({args.ports} ports x {args.days} days at 1 Hz)", flush=True)
     if fresh:
-        info = build(db_url, args.ports, args.days)
+        info = build(db_url, args.ports, args.days, args.until_now)
         info_path.write_text(json.dumps(info))
+    if args.build_only:
+        return 0
     else:
         info = json.loads(info_path.read_text())
     result = {"db": args.db, "ports": args.ports, "days": args.days,

@@ -57,8 +57,8 @@ def restored_at(conn: Connection, port_id: str, cut_at: float) -> float | None:
     a minute's precision costs at most a minute of standby power per cut."""
     mark = "?" if dialect_name(conn) == "sqlite" else "%s"
     bucket = conn.exec_driver_sql(
-        f"SELECT min(bucket) FROM {TABLE_1M} WHERE port_id = {mark} AND bucket > {mark} "
-        "AND max_w > 0",
+        f"SELECT bucket FROM {TABLE_1M} WHERE port_id = {mark} AND bucket > {mark} "
+        "AND max_w > 0 ORDER BY bucket LIMIT 1",  # stops at the first (min() scans them all)
         (port_id, int(cut_at) // 60 * 60),
     ).scalar()
     return None if bucket is None else float(bucket)
