@@ -20,7 +20,7 @@ def detection(model: PortModel, tooltip: bool = False) -> str:
 def test_a_recognised_rhythm_and_a_held_rest_reach_the_column_live(qtbot):
     model = PortModel()
     model.set_rows([WindowPort("p1", "Fridge", None, None, 5.0)])
-    assert detection(model) == "No rhythm: standby after the min. duration"
+    assert detection(model) == "No rhythm"
 
     model.apply_batch(
         CommittedBatch(
@@ -52,4 +52,4 @@ def test_the_owners_setting_wins_over_what_was_recognised(qtbot):
     model.set_rows(
         [WindowPort("p1", "TV", None, None, 5.0, rhythm_override="standby", rhythm_seen="x")]
     )
-    assert detection(model) == "Plain standby rule (your setting)"
+    assert detection(model) == "Plain standby (your setting)"

@@ -202,9 +202,7 @@ def test_the_owner_marks_a_port_as_one_that_rests_and_it_is_never_alerted(
     ports = ports_tab(qtbot, window)
     qtbot.waitUntil(lambda: ports.model.rowCount() == 1, timeout=TIMEOUT_MS)
     fridge.send(95.0)
-    assert shown(ports, fridge.port_id, PortColumn.DETECTION) == (
-        "No rhythm: standby after the min. duration"
-    )
+    assert shown(ports, fridge.port_id, PortColumn.DETECTION) == ("No rhythm")
 
     select_row(qtbot, ports.view, fridge.port_id)
     click(qtbot, ports.edit_button)
@@ -213,10 +211,7 @@ def test_the_owner_marks_a_port_as_one_that_rests_and_it_is_never_alerted(
     dialog.rhythm_combo.setCurrentIndex(dialog.rhythm_combo.findData("rests"))
     click(qtbot, dialog.save_button)
     qtbot.waitUntil(
-        lambda: (
-            shown(ports, fridge.port_id, PortColumn.DETECTION)
-            == "Rests, never standby (your setting)"
-        ),
+        lambda: shown(ports, fridge.port_id, PortColumn.DETECTION) == "Rests (your setting)",
         timeout=TIMEOUT_MS,
     )
     with services.sessions() as s:

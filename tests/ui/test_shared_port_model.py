@@ -37,7 +37,6 @@ def test_both_views_show_one_model_with_their_own_columns(qtbot, open_window, ma
     assert panel.model().sourceModel() is tab.model().sourceModel() is window.ports_model
     assert shown_headers(panel) == [
         "Port", "Device", "Voltage", "Current", "Power", "Status", "Threshold", "Last reading",
-        "Detection",
     ]  # fmt: skip
     assert shown_headers(tab) == [
         "Port", "Device", "ID", "Threshold", "Min. duration", "Auto-cut", "Status", "Power",

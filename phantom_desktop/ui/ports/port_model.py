@@ -87,10 +87,15 @@ _NUMERIC = {
 }
 _LIVE_FIRST, _LIVE_LAST = PortColumn.VOLTAGE, PortColumn.DETECTION  # what a batch can change
 OVERRIDE_TEXT = {
-    RhythmOverride.RESTS: "Rests, never standby (your setting)",
-    RhythmOverride.STANDBY: "Plain standby rule (your setting)",
+    RhythmOverride.RESTS: "Rests (your setting)",
+    RhythmOverride.STANDBY: "Plain standby (your setting)",
 }
-NO_RHYTHM_TEXT = "No rhythm: standby after the min. duration"
+NO_RHYTHM_TEXT = "No rhythm"
+DETECTION_TOOLTIP = (
+    "A fridge's compressor cycles and a washer's programme pauses are rests, not standby: on a"
+    " port with such a rhythm a low phase must outlast it before it counts. No rhythm: standby"
+    " counts after the minimum duration. Edit the port to override."
+)
 
 
 def detection_text(port: WindowPort) -> str:
@@ -221,11 +226,7 @@ class PortModel(KeyedTableModel[WindowPort]):
             case PortColumn.STATUS if self.badge(row) == NO_RELAY:
                 return NO_RELAY_TOOLTIP
             case PortColumn.DETECTION:
-                return row.rhythm_note or (
-                    "A fridge's compressor cycles or a washer's programme pauses are rests, not "
-                    "standby: a low phase must outlast the port's rhythm first. Edit the port "
-                    "to override."
-                )
+                return row.rhythm_note or DETECTION_TOOLTIP
         return None
 
     # -- changes --------------------------------------------------------------------------------

@@ -30,7 +30,6 @@ COLUMNS = (
     PortColumn.STATUS,
     PortColumn.THRESHOLD,
     PortColumn.LAST_READING,
-    PortColumn.DETECTION,
 )
 _COLUMN_WIDTHS = {
     PortColumn.VOLTAGE: 85,
@@ -39,7 +38,6 @@ _COLUMN_WIDTHS = {
     PortColumn.STATUS: 115,  # fits "Off · no relay"
     PortColumn.THRESHOLD: 95,
     PortColumn.LAST_READING: 105,
-    PortColumn.DETECTION: 260,
 }
 
 

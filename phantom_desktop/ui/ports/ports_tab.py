@@ -44,7 +44,7 @@ _COLUMN_WIDTHS = {
     PortColumn.AUTO_CUT: 100,
     PortColumn.STATUS: 115,  # fits "Off · no relay"
     PortColumn.POWER: 110,
-    PortColumn.DETECTION: 300,
+    PortColumn.DETECTION: 230,
 }
 
 
