@@ -30,6 +30,7 @@ from pathlib import Path
 
 from http_load import (
     WARMUP_S,
+    Device,
     Tally,
     cpu_seconds,
     create_devices,
@@ -138,6 +139,17 @@ async def drive_measured(port: int, devices, seconds: float, pid: int | None) ->
     return tally, samples["start"], samples["end"]
 
 
+def create_devices_with(tree: Path | None, db_url: str, count: int) -> list[Device]:
+    """The bench devices, in a database made by the tree that will serve it: an older tree
+    refuses a database whose schema a newer one has migrated."""
+    if tree is None:
+        return create_devices(db_url, count)
+    command = [sys.executable, __file__, "--create-devices", db_url, str(count)]
+    env = dict(os.environ, PYTHONPATH=str(tree))
+    output = subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
+    return [Device(*fields) for fields in json.loads(output)]
+
+
 def http_port_flag(tree: Path) -> str:
     """The option naming the HTTP port: `--http-port` since the CLI became a package (issue 8)."""
     return "--http-port" if (tree / "phantom_desktop" / "cli").is_dir() else "--port"
@@ -163,7 +175,7 @@ def run_phase(
     phase_dir = workdir / label
     phase_dir.mkdir()
     db_url = reset_database("sqlite", "", phase_dir)
-    devices = create_devices(db_url, args.ports)
+    devices = create_devices_with(tree, db_url, args.ports)
     port = free_port()
     env = {"PYTHONPATH": str(tree)} if tree else {}
     stats_path = phase_dir / "frames.json"
@@ -248,6 +260,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--window-child"]:
         return window_child(argv[1], argv[3:])
+    if argv[:1] == ["--create-devices"]:
+        devices = create_devices(argv[1], int(argv[2]))
+        print(json.dumps([[d.token, d.port_id, d.standby] for d in devices]))
+        return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--ports", type=int, default=16, help="busy ports, one client each")
     parser.add_argument("--seconds", type=float, default=20.0)
