@@ -2,6 +2,7 @@
 
     python bench/mqtt.py --db sqlite --plugs 20 --per-plug 2000
     python bench/mqtt.py --db mysql [--mysql-url mysql+pymysql://root@127.0.0.1:3306/test]
+    python bench/mqtt.py --db sqlite --paced 1000   # latency below capacity
     python bench/mqtt.py --db sqlite --chaos     # + a broker restart and a kill -9 of serve
 
 Starts a Mosquitto of its own (a free port, persistence in a temporary folder, no queue limit),
@@ -271,9 +272,11 @@ def sensor(power: float) -> str:
     return json.dumps(body)
 
 
-def publish_full_rate(port: int, plugs: int, per_plug: int, first: int) -> float:
-    """Every plug sends readings `first`.. W at once through mosquitto_pub; returns the start."""
-    lines = "".join(sensor(float(first + i)) + "\n" for i in range(per_plug))
+def publish(port: int, plugs: int, per_plug: int, first: int, rate: float | None) -> float:
+    """Every plug sends readings `first`.. W through mosquitto_pub, at once or at `rate`
+    readings/s in all; returns the start."""
+    lines = [sensor(float(first + i)) + "\n" for i in range(per_plug)]
+    interval = plugs / rate if rate else 0.0
     processes = []
     for index in range(plugs):
         command = ["mosquitto_pub", "-p", str(port), "-q", "1", "-M", "200", "-l"]
@@ -282,16 +285,25 @@ def publish_full_rate(port: int, plugs: int, per_plug: int, first: int) -> float
     started = time.perf_counter()
     for process in processes:
         assert process.stdin is not None
-        threading.Thread(target=_feed, args=(process, lines), daemon=True).start()
+        threading.Thread(target=_feed, args=(process, lines, interval), daemon=True).start()
     for process in processes:
         if process.wait(600) != 0:
             raise SystemExit("mosquitto_pub failed")
     return started
 
 
-def _feed(process: subprocess.Popen[str], lines: str) -> None:
+def _feed(process: subprocess.Popen[str], lines: list[str], interval: float) -> None:
     assert process.stdin is not None
-    process.stdin.write(lines)
+    if not interval:
+        process.stdin.write("".join(lines))
+    else:
+        start = time.perf_counter()
+        for n, line in enumerate(lines):
+            process.stdin.write(line)
+            process.stdin.flush()
+            ahead = start + (n + 1) * interval - time.perf_counter()
+            if ahead > 0:
+                time.sleep(ahead)
     process.stdin.close()
 
 
@@ -385,7 +397,7 @@ def run(kind: str, args: argparse.Namespace) -> bool:
             return chaos(kind, args, broker, serve, watch, warm)
         cpu_before = serve.cpu_s()
         wanted = warm + args.plugs * args.per_plug
-        started = publish_full_rate(broker.port, args.plugs, args.per_plug, first=1)
+        started = publish(broker.port, args.plugs, args.per_plug, 1, args.paced)
         published_s = time.perf_counter() - started
         wait_stable(watch, wanted)
         elapsed = watch.last_commit - started
@@ -393,7 +405,8 @@ def run(kind: str, args: argparse.Namespace) -> bool:
         measured = watch.count - warm
         published = args.plugs * args.per_plug
         lat = sorted(watch.latencies_ms)
-        print(f"\n== {kind}: {args.plugs} plugs x {args.per_plug} readings, QoS 1")
+        pace = f"at {args.paced:g} readings/s" if args.paced else "at full rate"
+        print(f"\n== {kind}: {args.plugs} plugs x {args.per_plug} readings, QoS 1, {pace}")
         print(f"published          {published} readings in {published_s:.2f} s (mosquitto_pub)")
         print(
             f"stored             {measured} in {elapsed:.2f} s "
@@ -476,6 +489,12 @@ def main() -> int:
     parser.add_argument("--per-plug", type=int, default=2000, help="readings each plug sends")
     parser.add_argument("--chaos", action="store_true", help="broker restart and kill -9 of serve")
     parser.add_argument("--rate", type=float, default=2000, help="--chaos: readings/s in all")
+    parser.add_argument(
+        "--paced",
+        type=float,
+        metavar="R",
+        help="publish at R readings/s in all instead of at full rate (latency below capacity)",
+    )
     args = parser.parse_args()
     for tool in ("mosquitto", "mosquitto_pub"):
         if shutil.which(tool) is None:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from phantom_desktop.config import AppPaths, Settings
 from phantom_desktop.ingest.live_feed import LiveFeed
+from phantom_desktop.ingest.spool import Spool
 from phantom_desktop.ingest.writer import Writer
 from phantom_desktop.store.database import describe_url, open_store, session_factory
 from phantom_desktop.store.repository import ensure_local_user
@@ -220,6 +221,15 @@ def start_http(services: Services, host: str | None = None, port: int | None = N
     services.http_server = server
 
 
+def open_spool(paths: AppPaths) -> Spool | None:
+    """The outage spool in the user data dir, or None when another process holds it."""
+    try:
+        return Spool(paths.data_dir / "spool")
+    except OSError as exc:
+        log.warning("no spool for database outages: %s", exc)
+        return None
+
+
 def open_services(
     paths: AppPaths,
     settings: Settings,
@@ -238,7 +248,7 @@ def open_services(
     if user_id is None:
         with sessions.begin() as session:
             user_id = ensure_local_user(session).id
-    writer = Writer(engine)
+    writer = Writer(engine, spool=open_spool(paths))
     writer.watch_sessions(sessions)
     live_feed = LiveFeed()
     if live_view:

@@ -15,6 +15,8 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
 
+from phantom_desktop.log_redaction import RedactingFormatter
+
 LOG_FILE_NAME = "phantom-desktop.log"
 MAX_BYTES = 1_000_000
 BACKUP_COUNT = 5
@@ -44,13 +46,13 @@ def setup_logging(log_dir: Path, verbose: bool = False) -> Path:
     )
     file_handler.set_name(_HANDLER_NAMES[0])
     file_handler.setLevel(level)
-    file_handler.setFormatter(logging.Formatter(FORMAT))
+    file_handler.setFormatter(RedactingFormatter(FORMAT))
     root.addHandler(file_handler)
     if sys.stderr is not None:  # None in a windowed (no console) frozen app
         stderr_handler = logging.StreamHandler(sys.stderr)
         stderr_handler.set_name(_HANDLER_NAMES[1])
         stderr_handler.setLevel(level if verbose else logging.WARNING)
-        stderr_handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        stderr_handler.setFormatter(RedactingFormatter("%(levelname)s %(name)s: %(message)s"))
         root.addHandler(stderr_handler)
     root.setLevel(level)
     for name in _CHATTY:

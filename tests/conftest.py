@@ -29,6 +29,15 @@ def _isolated_home(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "xdg-data"))
 
 
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(monkeypatch):
+    """scrypt at the production cost takes about a second a hash: tests use a small one
+    (tests/store/test_password_cost.py checks the real cost and the upgrade on login)."""
+    from phantom_desktop.core import credentials
+
+    monkeypatch.setattr(credentials, "PASSWORD_COST", credentials.ScryptCost(n=2**10))
+
+
 def reset_mysql(url: str) -> None:
     """Drop every table of the test database so each test starts from an empty schema."""
     from phantom_desktop.store.database import create_store_engine

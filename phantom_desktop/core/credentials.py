@@ -5,9 +5,27 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 
 TOKEN_PREFIX = "pdt_"
-_SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
+
+
+@dataclass(frozen=True, slots=True)
+class ScryptCost:
+    """scrypt's work factors; memory needed is 128 * n * r bytes (128 MiB at the default)."""
+
+    n: int = 2**17
+    r: int = 8
+    p: int = 1
+
+    @property
+    def maxmem(self) -> int:
+        return 2 * 128 * self.n * self.r * self.p + 1024 * 1024
+
+
+# The current recommendation (OWASP: n=2^17, r=8, p=1). Hashes made with another cost are
+# replaced on the next successful login (`needs_rehash`). Tests lower it to stay fast.
+PASSWORD_COST = ScryptCost()
 
 
 def generate_token() -> str:
@@ -29,11 +47,26 @@ def hash_password(password: str) -> str:
     """scrypt hash in the form ``scrypt$n$r$p$salt$hash`` (hex)."""
     if not password:
         raise ValueError("password must not be empty")
+    cost = PASSWORD_COST
     salt = secrets.token_bytes(16)
     digest = hashlib.scrypt(
-        password.encode("utf-8"), salt=salt, n=_SCRYPT_N, r=_SCRYPT_R, p=_SCRYPT_P, dklen=32
+        password.encode("utf-8"),
+        salt=salt,
+        n=cost.n,
+        r=cost.r,
+        p=cost.p,
+        maxmem=cost.maxmem,
+        dklen=32,
     )
-    return f"scrypt${_SCRYPT_N}${_SCRYPT_R}${_SCRYPT_P}${salt.hex()}${digest.hex()}"
+    return f"scrypt${cost.n}${cost.r}${cost.p}${salt.hex()}${digest.hex()}"
+
+
+def needs_rehash(stored: str) -> bool:
+    """True when `stored` was made with another cost than the current one."""
+    scheme, _, rest = stored.partition("$")
+    n, r, p = rest.split("$")[:3] if rest.count("$") >= 4 else ("", "", "")
+    current = PASSWORD_COST
+    return scheme != "scrypt" or (n, r, p) != (str(current.n), str(current.r), str(current.p))
 
 
 def verify_password(password: str, stored: str) -> bool:
@@ -42,12 +75,14 @@ def verify_password(password: str, stored: str) -> bool:
         scheme, n, r, p, salt_hex, digest_hex = stored.split("$")
         if scheme != "scrypt":
             return False
+        cost = ScryptCost(int(n), int(r), int(p))
         digest = hashlib.scrypt(
             password.encode("utf-8"),
             salt=bytes.fromhex(salt_hex),
-            n=int(n),
-            r=int(r),
-            p=int(p),
+            n=cost.n,
+            r=cost.r,
+            p=cost.p,
+            maxmem=cost.maxmem,
             dklen=len(digest_hex) // 2,
         )
     except (ValueError, TypeError):

@@ -7,12 +7,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from phantom_desktop.core.text_checks import text_problem
+
 MAX_VOLTAGE_V = 1000.0
 MAX_CURRENT_A = 1000.0
 MAX_POWER_W = 1_000_000.0
 # Buffered readings may be old, but not from before the epoch of cheap meters nor from the future.
 MAX_FUTURE_SKEW = timedelta(minutes=5)
 OLDEST_TIMESTAMP = datetime(2000, 1, 1, tzinfo=UTC)
+MAX_PORT_ID_LENGTH = 64
+MAX_TIMESTAMP_LENGTH = 64
 
 
 class ReadingError(ValueError):
@@ -40,7 +44,10 @@ def _number(body: dict[str, Any], field: str, maximum: float) -> float:
     value = body[field]
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ReadingError(field, f"'{field}' must be a number, got {type(value).__name__}")
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:  # an integer of hundreds of digits
+        raise ReadingError(field, f"'{field}' must be at most {maximum:g}") from None
     if not math.isfinite(value):
         raise ReadingError(field, f"'{field}' must be a finite number")
     if value < 0:
@@ -55,13 +62,19 @@ def parse_timestamp(value: object, now: datetime) -> datetime:
     if isinstance(value, bool):
         raise ReadingError("timestamp", "'timestamp' must be ISO 8601 or epoch seconds")
     if isinstance(value, (int, float)):
-        if not math.isfinite(value):
+        try:
+            seconds = float(value)
+        except OverflowError:
+            raise ReadingError("timestamp", "'timestamp' is out of range") from None
+        if not math.isfinite(seconds):
             raise ReadingError("timestamp", "'timestamp' must be a finite number")
         try:
-            ts = datetime.fromtimestamp(float(value), tz=UTC)
+            ts = datetime.fromtimestamp(seconds, tz=UTC)
         except (OverflowError, OSError, ValueError) as exc:
             raise ReadingError("timestamp", "'timestamp' is out of range") from exc
     elif isinstance(value, str):
+        if len(value) > MAX_TIMESTAMP_LENGTH:
+            raise ReadingError("timestamp", "'timestamp' must be ISO 8601 or epoch seconds")
         text = value.strip()
         if text.endswith(("Z", "z")):
             text = text[:-1] + "+00:00"
@@ -82,15 +95,18 @@ def parse_timestamp(value: object, now: datetime) -> datetime:
 
 
 def parse_port_id(body: dict[str, Any]) -> str:
-    """Return the port id as a non-empty string of sensible length."""
+    """Return the port id as a non-empty string of valid text and sensible length."""
     port_id = body.get("portId")
     if port_id is None:
         raise ReadingError("portId", "'portId' is required")
     if isinstance(port_id, bool) or not isinstance(port_id, (str, int)):
         raise ReadingError("portId", "'portId' must be a string")
+    if isinstance(port_id, int) and abs(port_id) >= 10**MAX_PORT_ID_LENGTH:
+        raise ReadingError("portId", f"'portId' must be at most {MAX_PORT_ID_LENGTH} characters")
     port_id = str(port_id).strip()
-    if not port_id or len(port_id) > 64:
-        raise ReadingError("portId", "'portId' must be a non-empty string of at most 64 characters")
+    problem = text_problem(port_id, MAX_PORT_ID_LENGTH)
+    if problem is not None:
+        raise ReadingError("portId", f"'portId' {problem}")
     return port_id
 
 

@@ -93,6 +93,14 @@ def fail(items: Iterable[object], exc: Exception) -> None:
     results.deliver()
 
 
+def answer(results: Iterable[tuple[Submission, Outcome]]) -> None:
+    """Deliver these outcomes, one call per sink."""
+    by_sink = _BySink()
+    for submission, outcome in results:
+        by_sink.add(submission, outcome)
+    by_sink.deliver()
+
+
 class _BySink:
     def __init__(self) -> None:
         self._by_sink: dict[int, tuple[ReplySink, list[tuple[object, Outcome]]]] = {}

@@ -10,8 +10,10 @@ Content type: a body must be declared `application/json` (any parameters, e.g. a
 body parses as JSON (minimal firmware sometimes omits the header), and gets 415 otherwise.
 
 The device token comes from the body's `deviceToken` or, when that is absent or empty, from
-`Authorization: Bearer <token>`. Checks run in this order: 415, 413, 400 (JSON), 401 (no token),
-400 (fields), then the writer's 401/403/404, or 429/503 when it cannot take the readings.
+`Authorization: Bearer <token>`. Checks run in this order: 415, 413, 408 (body too slow), 400
+(JSON), 401 (no token), 400 (token or fields), 429 (the token's rate limit), then the writer's
+401/403/404, or 429/503 when it cannot take the readings. An `Idempotency-Key` header makes a
+retry of the same request get the first answer instead of storing the readings twice.
 
 The four routes are fixed, so one dispatcher serves them (aiohttp's low-level server): it answers
 unknown paths (404), wrong methods (405) and unexpected failures (500, logged) with the same
@@ -23,13 +25,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+import math
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import hdrs, web
-from multidict import istr
 from sqlalchemy import Engine, text
 
 from phantom_desktop import __version__
@@ -40,7 +42,11 @@ from phantom_desktop.core.readings import (
     format_timestamp,
     parse_reading,
 )
+from phantom_desktop.ingest import idempotency
+from phantom_desktop.ingest.http_guard import HttpLimits
+from phantom_desktop.ingest.http_input import Headers, Rejection, device_token, read_json_body
 from phantom_desktop.ingest.messages import CREATED, Outcome, StoredReading, Submission
+from phantom_desktop.ingest.rate_limit import RateLimit, TokenBuckets
 from phantom_desktop.ingest.writer import Writer
 
 log = logging.getLogger(__name__)
@@ -64,22 +70,12 @@ class HttpStats:
     rejected: int
 
 
-Headers = Mapping[str, str] | Mapping[istr, str]
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    """A JSON answer that can be sent more than once (to a retry with the same key)."""
 
-
-class _Rejection(Exception):
-    """Answer the request with a JSON error body."""
-
-    def __init__(
-        self,
-        status: int,
-        message: str,
-        headers: Headers | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers = headers
+    status: int
+    payload: dict[str, Any]
 
 
 def _json(status: int, payload: object, headers: Headers | None = None) -> web.Response:
@@ -94,39 +90,12 @@ def _json(status: int, payload: object, headers: Headers | None = None) -> web.R
 
 def _reading_json(stored: StoredReading) -> dict[str, Any]:
     return {
-        "id": stored.id,
+        "id": stored.id or None,  # None: spooled during an outage, stored (with an id) later
         "voltage": stored.voltage,
         "current": stored.current,
         "power": stored.power,
         "timestamp": format_timestamp(stored.timestamp),
     }
-
-
-def _is_json(content_type: str) -> bool:
-    mime = content_type.partition(";")[0].strip().lower()
-    return mime == "application/json" or (
-        mime.startswith("application/") and mime.endswith("+json")
-    )
-
-
-def _token(request: web.BaseRequest, body: dict[str, Any]) -> str:
-    token = body.get("deviceToken")
-    if token is None or token == "":
-        scheme, _, value = request.headers.get(hdrs.AUTHORIZATION, "").partition(" ")
-        token = value.strip() if scheme.lower() == "bearer" else None
-    if not token:
-        raise _Rejection(
-            401,
-            "A device token is required: send 'deviceToken' or 'Authorization: Bearer <token>'",
-            {hdrs.WWW_AUTHENTICATE: "Bearer"},
-        )
-    if not isinstance(token, str):
-        raise _Rejection(400, "'deviceToken' must be a string")
-    return token
-
-
-def _too_large(limit: int) -> _Rejection:
-    return _Rejection(413, f"The request body must be at most {limit} bytes")
 
 
 class _FutureSink:
@@ -165,6 +134,9 @@ class DeviceApi:
         max_body_bytes: int = MAX_BODY_BYTES,
         max_batch_readings: int = MAX_BATCH_READINGS,
         max_batch_bytes: int = MAX_BATCH_BYTES,
+        *,
+        limits: HttpLimits | None = None,
+        rate_limit: RateLimit | None = None,
     ) -> None:
         self._writer = writer
         self._engine = engine
@@ -174,6 +146,9 @@ class DeviceApi:
         self._max_body_bytes = max_body_bytes
         self._max_batch_readings = max_batch_readings
         self._max_batch_bytes = max_batch_bytes
+        self._body_timeout_s = (limits or HttpLimits()).body_timeout_s
+        self._buckets = TokenBuckets(rate_limit or RateLimit())
+        self._answers: idempotency.IdempotencyCache[_Answer] = idempotency.IdempotencyCache()
         self.max_request_bytes = max(max_body_bytes, max_batch_bytes)
         self._routes: dict[str, tuple[str, _Route]] = {
             "/api/sensor/reading": (hdrs.METH_POST, self.post_reading),
@@ -195,15 +170,18 @@ class DeviceApi:
         try:
             route = self._routes.get(request.path)
             if route is None:
-                raise _Rejection(404, f"No such endpoint: {request.method} {request.path}")
+                raise Rejection(404, f"No such endpoint: {request.method} {request.path}")
             method, handler = route
             if request.method != method:
                 message = f"Method {request.method} is not allowed here: use {method}"
-                raise _Rejection(405, message, {hdrs.ALLOW: method})
+                raise Rejection(405, message, {hdrs.ALLOW: method})
             return await handler(request)
-        except _Rejection as exc:
+        except Rejection as exc:
             self.rejected += 1
-            return _json(exc.status, {"success": False, "message": exc.message}, exc.headers)
+            response = _json(exc.status, {"success": False, "message": exc.message}, exc.headers)
+            if exc.close:
+                response.force_close()
+            return response
         except Exception:
             self.rejected += 1
             log.exception("unexpected error answering %s %s", request.method, request.path)
@@ -211,48 +189,58 @@ class DeviceApi:
 
     # -- routes ------------------------------------------------------------------------------
     async def post_reading(self, request: web.BaseRequest) -> web.Response:
-        body = await self._json_body(request, self._max_body_bytes)
-        token = _token(request, body)
+        raw, body = await read_json_body(request, self._max_body_bytes, self._body_timeout_s)
+        token = device_token(request, body)
         try:
             values = parse_reading(body)
         except ReadingError as exc:
-            raise _Rejection(400, str(exc)) from None
-        outcome = await self._store(token, [values])
-        stored = outcome.readings[0]
-        data = {
-            "reading": _reading_json(stored),
-            "phantomDetected": stored.phantom,
-            "portStatus": stored.port_status,
-        }
-        return _json(201, {"success": True, "message": outcome.message, "data": data})
+            raise Rejection(400, str(exc)) from None
+
+        async def store() -> _Answer:
+            outcome = await self._store(token, [values])
+            stored = outcome.readings[0]
+            data = {
+                "reading": _reading_json(stored),
+                "phantomDetected": stored.phantom,
+                "portStatus": stored.port_status,
+            }
+            return _Answer(201, {"success": True, "message": outcome.message, "data": data})
+
+        return await self._answer(request, token, raw, store)
 
     async def post_readings(self, request: web.BaseRequest) -> web.Response:
-        body = await self._json_body(request, self._max_batch_bytes)
-        token = _token(request, body)
+        raw, body = await read_json_body(request, self._max_batch_bytes, self._body_timeout_s)
+        token = device_token(request, body)
         items = body.get("readings")
         if not isinstance(items, list) or not items:
-            raise _Rejection(400, "'readings' must be a non-empty list of readings")
+            raise Rejection(400, "'readings' must be a non-empty list of readings")
         if len(items) > self._max_batch_readings:
-            raise _Rejection(413, f"'readings' holds at most {self._max_batch_readings} readings")
+            raise Rejection(413, f"'readings' holds at most {self._max_batch_readings} readings")
         now = datetime.now(UTC)
         values = []
         for index, item in enumerate(items):
             try:
                 values.append(parse_reading(item, now))
             except ReadingError as exc:
-                raise _Rejection(400, f"readings[{index}]: {exc}") from None
-        outcome = await self._store(token, values)
-        readings = [
-            {
-                **_reading_json(stored),
-                "portId": stored.port_id,
-                "phantomDetected": stored.phantom,
-                "portStatus": stored.port_status,
-            }
-            for stored in outcome.readings
-        ]
-        message = "Sensor readings created successfully"
-        return _json(201, {"success": True, "message": message, "data": {"readings": readings}})
+                raise Rejection(400, f"readings[{index}]: {exc}") from None
+
+        async def store() -> _Answer:
+            outcome = await self._store(token, values)
+            readings = [
+                {
+                    **_reading_json(stored),
+                    "portId": stored.port_id,
+                    "phantomDetected": stored.phantom,
+                    "portStatus": stored.port_status,
+                }
+                for stored in outcome.readings
+            ]
+            message = "Sensor readings created successfully"
+            return _Answer(
+                201, {"success": True, "message": message, "data": {"readings": readings}}
+            )
+
+        return await self._answer(request, token, raw, store)
 
     async def health(self, _request: web.BaseRequest) -> web.Response:
         running = self._writer.running
@@ -277,52 +265,52 @@ class DeviceApi:
         return web.Response(body=self._spec, content_type="application/json", charset="utf-8")
 
     # -- helpers -----------------------------------------------------------------------------
-    async def _json_body(self, request: web.BaseRequest, limit: int) -> dict[str, Any]:
-        declared = request.headers.get(hdrs.CONTENT_TYPE)
-        if declared is not None and not _is_json(declared):
-            raise _Rejection(415, f"Content-Type must be application/json, not {declared!r}")
-        if request.content_length is not None and request.content_length > limit:
-            raise _too_large(limit)
-        try:
-            raw = await request.read()
-        except web.HTTPRequestEntityTooLarge:  # a chunked body beyond every route's limit
-            raise _too_large(limit) from None
-        if len(raw) > limit:
-            raise _too_large(limit)
-        try:
-            body = json.loads(raw)
-        except ValueError as exc:
-            if declared is None:
-                raise _Rejection(
-                    415, "Send the body as JSON with Content-Type: application/json"
-                ) from None
-            detail = (
-                f": {exc.msg} at position {exc.pos}"
-                if isinstance(exc, json.JSONDecodeError)
-                else ""
-            )
-            raise _Rejection(400, f"Malformed JSON{detail}") from None
-        if not isinstance(body, dict):
-            raise _Rejection(400, "The body must be a JSON object")
-        return body
+    async def _answer(
+        self,
+        request: web.BaseRequest,
+        token: str,
+        raw: bytes,
+        store: Callable[[], Awaitable[_Answer]],
+    ) -> web.Response:
+        """Store once per idempotency key (when the client sends one) and render the answer."""
+        key = request.headers.get(idempotency.HEADER)
+        if key is None:
+            answer = await store()
+        else:
+            if not idempotency.valid_key(key):
+                raise Rejection(
+                    400, f"{idempotency.HEADER} must be 1 to 255 visible ASCII characters"
+                )
+            try:
+                answer = await self._answers.run(
+                    hash_token(token), key, raw, store, lambda a: a.status == CREATED
+                )
+            except idempotency.KeyReused as exc:
+                raise Rejection(422, str(exc)) from None
+        return _json(answer.status, answer.payload)
 
     async def _store(self, token: str, readings: list[ReadingValues]) -> Outcome:
         """Hand readings to the writer and wait for its commit; raise the refusals."""
+        token_hash = hash_token(token)
+        wait = self._buckets.take(token_hash, len(readings))
+        if wait > 0:
+            retry = {hdrs.RETRY_AFTER: str(max(1, math.ceil(wait)))}
+            raise Rejection(429, "This device token sends too many readings: slow down", retry)
         future = self._loop.create_future()
-        submission = Submission(readings, self._sink, future, hash_token(token), source="http")
+        submission = Submission(readings, self._sink, future, token_hash, source="http")
         if not self._writer.submit(submission):
             retry = {hdrs.RETRY_AFTER: str(RETRY_AFTER_S)}
             if self._writer.running:
-                raise _Rejection(429, "Too many readings are waiting to be stored: retry", retry)
-            raise _Rejection(503, "Store unavailable: ingestion is stopped, retry later", retry)
+                raise Rejection(429, "Too many readings are waiting to be stored: retry", retry)
+            raise Rejection(503, "Store unavailable: ingestion is stopped, retry later", retry)
         outcome: Outcome = await future
         if outcome.status != CREATED:
             headers = None
             if outcome.status == 401:
                 headers = {hdrs.WWW_AUTHENTICATE: "Bearer"}
-            elif outcome.status == 503:
+            elif outcome.status in (429, 503):
                 headers = {hdrs.RETRY_AFTER: str(RETRY_AFTER_S)}
-            raise _Rejection(outcome.status, outcome.message, headers)
+            raise Rejection(outcome.status, outcome.message, headers)
         self.acknowledged += len(outcome.readings)
         return outcome
 

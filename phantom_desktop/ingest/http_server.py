@@ -31,7 +31,9 @@ from phantom_desktop.ingest.http_api import (
     DeviceApi,
     HttpStats,
 )
+from phantom_desktop.ingest.http_guard import GuardedServer, HttpLimits
 from phantom_desktop.ingest.openapi import openapi_spec
+from phantom_desktop.ingest.rate_limit import RateLimit
 from phantom_desktop.ingest.writer import Writer
 
 log = logging.getLogger(__name__)
@@ -98,14 +100,19 @@ class HttpServer:
         engine: Engine | None = None,
         max_batch_readings: int = MAX_BATCH_READINGS,
         max_batch_bytes: int = MAX_BATCH_BYTES,
+        limits: HttpLimits | None = None,
+        rate_limit: RateLimit | None = None,
     ) -> None:
-        """`engine`, when given, lets `GET /api/health` check that the database answers."""
+        """`engine`, when given, lets `GET /api/health` check that the database answers;
+        `limits` and `rate_limit` protect it from slow, numerous or flooding clients."""
         self._writer = writer
         self._engine = engine
         self._host = host
         self._requested_port = port
         self._port = port
         self._limits = (max_body_bytes, max_batch_readings, max_batch_bytes)
+        self._http_limits = limits or HttpLimits()
+        self._rate_limit = rate_limit or RateLimit()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -122,6 +129,11 @@ class HttpServer:
     def url(self) -> str:
         host = f"[{self._host}]" if ":" in self._host else self._host
         return f"http://{host}:{self._port}"
+
+    @property
+    def on_all_interfaces(self) -> bool:
+        """Listening on every network interface (0.0.0.0 / ::): reachable from the LAN."""
+        return self._host in ("0.0.0.0", "::", "")
 
     @property
     def running(self) -> bool:
@@ -147,6 +159,8 @@ class HttpServer:
                 raise self._start_error
             self._thread = thread
         log.info("listening on %s", self.url)
+        if self.on_all_interfaces:
+            log.warning("listening on all network interfaces: devices on the network can connect")
 
     def stop(self) -> None:
         """Stop accepting, let requests in flight finish, end the thread. Idempotent."""
@@ -195,9 +209,19 @@ class HttpServer:
             max_batch_readings=max_batch,
             max_batch_bytes=max_batch_bytes,
         )
-        api = DeviceApi(self._writer, self._engine, spec, max_body, max_batch, max_batch_bytes)
-        server = web.Server(
+        api = DeviceApi(
+            self._writer,
+            self._engine,
+            spec,
+            max_body,
+            max_batch,
+            max_batch_bytes,
+            limits=self._http_limits,
+            rate_limit=self._rate_limit,
+        )
+        server = GuardedServer(
             api.handle,
+            limits=self._http_limits,
             request_factory=partial(_make_request, api.max_request_bytes, loop),
             access_log=None,
         )

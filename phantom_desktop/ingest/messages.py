@@ -16,6 +16,7 @@ CREATED = 201
 UNAUTHORIZED = 401
 FORBIDDEN = 403
 NOT_FOUND = 404
+TOO_MANY = 429
 UNAVAILABLE = 503
 
 
@@ -39,6 +40,7 @@ class Submission:
     token_hash: str | None = None
     device_id: str | None = None
     source: str = "http"
+    replayed: bool = False  # from the spool: its readings may already be stored
 
 
 @dataclass(frozen=True, slots=True)

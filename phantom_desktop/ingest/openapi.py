@@ -26,20 +26,45 @@ def _retry_after() -> JsonObject:
     }
 
 
+# Text that is usable as an id or token: no control characters, not only spaces (ids are
+# stripped). JSON strings with lone surrogates (\\ud800) are refused too.
+_TEXT_PATTERN = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+
+
+def _idempotency_key() -> JsonObject:
+    return {
+        "name": "Idempotency-Key",
+        "in": "header",
+        "required": False,
+        "description": "Send the same key when retrying a request whose answer was lost: the "
+        "readings are stored once and the retry gets the first answer (kept for 24 h, while "
+        "the server runs). The same key with another body is refused with 422.",
+        "schema": {"type": "string", "pattern": "^[!-~]{1,255}$"},
+    }
+
+
 def _ingest_errors(max_body_bytes: int, too_large: str = "") -> JsonObject:
     """The error answers shared by both ingestion routes."""
     return {
         "400": _error(
-            "Invalid body or field: malformed JSON, not an object, or a reading field that is "
-            "missing, not a number, negative, too large or not finite; the message names it."
+            "Invalid body, header or field: malformed JSON, nested too deeply, not an object, "
+            "text that is not valid Unicode or holds control characters, a bad Idempotency-Key, "
+            "or a reading field that is missing, not a number, negative, too large or not "
+            "finite, or a timestamp before 2000 or more than 5 minutes ahead; the message "
+            "names it."
         ),
         "401": _error("No device token, or an unknown or revoked one."),
         "403": _error("The port belongs to another user."),
         "404": _error("No such port."),
+        "408": _error("The body did not arrive in time; the connection is closed."),
         "413": _error(f"The body is larger than {max_body_bytes} bytes{too_large}."),
         "415": _error("The body is not declared as JSON (Content-Type: application/json)."),
+        "422": _error("The Idempotency-Key was already used for a different request."),
         "429": {
-            **_error("Too many readings are waiting to be stored; retry."),
+            **_error(
+                "This token sends more readings than its rate limit allows, or too many "
+                "readings are waiting to be stored; retry after Retry-After seconds."
+            ),
             "headers": _retry_after(),
         },
         "503": {
@@ -56,25 +81,45 @@ def _common_errors() -> JsonObject:
     }
 
 
-def _schemas() -> JsonObject:
+def _schemas(max_batch_readings: int) -> JsonObject:
     number = {"type": "number", "minimum": 0}
     reading_fields = {
-        "portId": {"type": "string", "minLength": 1, "maxLength": 64, "description": "Port id."},
+        "portId": {
+            "oneOf": [
+                {"type": "string", "minLength": 1, "maxLength": 64, "pattern": _TEXT_PATTERN},
+                {"type": "integer", "minimum": -(10**63) + 1, "maximum": 10**64 - 1},
+            ],
+            "description": "Port id (a number is read as its decimal text).",
+        },
         "voltage": {**number, "maximum": 1000, "description": "Volts."},
         "current": {**number, "maximum": 1000, "description": "Amperes."},
         "power": {**number, "maximum": 1_000_000, "description": "Watts."},
         "timestamp": {
-            "oneOf": [{"type": "string", "format": "date-time"}, {"type": "number"}],
+            "oneOf": [
+                {"type": "string", "format": "date-time", "maxLength": 64},
+                {"type": "number", "minimum": 946684800},
+            ],
+            "nullable": True,
             "description": "When it was measured (ISO 8601, naive means UTC, or epoch seconds); "
-            "default: when it arrives. At most 5 minutes in the future, not before 2000.",
+            "default (absent or null): when it arrives. At most 5 minutes in the future, not "
+            "before 2000.",
         },
     }
     device_token = {
         "type": "string",
-        "description": "The device token; may be sent as `Authorization: Bearer` instead.",
+        "maxLength": 256,
+        "pattern": f"^$|{_TEXT_PATTERN}",
+        "nullable": True,
+        "description": "The device token; may be sent as `Authorization: Bearer` instead "
+        "(used when this is absent, null or empty).",
     }
     stored = {
-        "id": {"type": "integer"},
+        "id": {
+            "type": "integer",
+            "nullable": True,
+            "description": "null when the database was unreachable: the reading is kept on the "
+            "server's disk and stored (with an id) when the database is back.",
+        },
         "voltage": {"type": "number"},
         "current": {"type": "number"},
         "power": {"type": "number"},
@@ -109,6 +154,7 @@ def _schemas() -> JsonObject:
                 "readings": {
                     "type": "array",
                     "minItems": 1,
+                    "maxItems": max_batch_readings,
                     "items": {
                         "type": "object",
                         "required": ["portId", "voltage", "current", "power"],
@@ -210,6 +256,7 @@ def openapi_spec(
                     "operationId": "createReading",
                     "summary": "Store one reading and learn whether the port should stay on.",
                     "security": security,
+                    "parameters": [_idempotency_key()],
                     "requestBody": _json_body("Reading"),
                     "responses": {
                         "201": {
@@ -228,6 +275,7 @@ def openapi_spec(
                     "description": f"At most {max_batch_readings} readings. The first invalid "
                     "reading is named as `readings[i]` and nothing is stored.",
                     "security": security,
+                    "parameters": [_idempotency_key()],
                     "requestBody": _json_body("ReadingBatch"),
                     "responses": {
                         "201": {
@@ -275,7 +323,7 @@ def openapi_spec(
             },
         },
         "components": {
-            "schemas": _schemas(),
+            "schemas": _schemas(max_batch_readings),
             "securitySchemes": {
                 "bearerToken": {
                     "type": "http",

@@ -24,10 +24,13 @@ from phantom_desktop.core.detection import EpisodeEnded, PortDetector, Verdict
 from phantom_desktop.core.enums import CutReason, PortStatus
 from phantom_desktop.core.readings import ReadingValues
 from phantom_desktop.core.rhythm import PROGRAMME_WINDOW_S as LEARN_WINDOW_S
-from phantom_desktop.ingest.batch import Batch, fail
+from phantom_desktop.ingest.admission import CROWDED_OUT, key_of, ports_to_read, skip_stored
+from phantom_desktop.ingest.batch import Batch
+from phantom_desktop.ingest.commit_loop import commit
 from phantom_desktop.ingest.messages import (
     FORBIDDEN,
     NOT_FOUND,
+    TOO_MANY,
     UNAUTHORIZED,
     BatchListener,
     Outcome,
@@ -38,14 +41,18 @@ from phantom_desktop.ingest.messages import (
     Submission,
 )
 from phantom_desktop.ingest.rhythm_board import RhythmBoard
+from phantom_desktop.ingest.spool import Spool
+from phantom_desktop.ingest.spooling import PROBE_INTERVAL_S, Outage
 from phantom_desktop.store import ingest_queries as sql
-from phantom_desktop.store.lookups import CachedPort, Credential, Lookups, device_key
+from phantom_desktop.store.lookups import CachedPort, Credential, Lookups
 from phantom_desktop.store.port_rhythm import recent_power
 
 log = logging.getLogger(__name__)
 
 MAX_BATCH = 2000
-MAX_QUEUED = 20000
+# Backpressure counts readings (a submission holds 1 to 1,000): beyond this many waiting, new
+# submissions are refused with 429 until the writer catches up.
+MAX_QUEUED_READINGS = 100_000
 TOKEN_TOUCH_INTERVAL_S = 60.0
 _STOP = object()
 
@@ -53,11 +60,16 @@ _STOP = object()
 class Writer:
     """Owns the database writes of ingestion. Start it, submit to it, stop it."""
 
-    def __init__(self, engine: Engine, max_batch: int = MAX_BATCH) -> None:
+    def __init__(
+        self, engine: Engine, max_batch: int = MAX_BATCH, spool: Spool | None = None
+    ) -> None:
+        """`spool`: where readings wait while the database is unreachable (None: 503)."""
         self._engine = engine
+        self._outage = Outage(spool)
         self._max_batch = max_batch
         self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
         self._queued = 0
+        self._queued_readings = 0
         self._queued_lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._accepting = False
@@ -87,6 +99,8 @@ class Writer:
         self._thread.join(timeout)
         if self._thread.is_alive():
             log.error("writer did not stop within %.0f s", timeout)
+        else:
+            self._outage.close()
         self._thread = None
 
     @property
@@ -94,13 +108,15 @@ class Writer:
         return self._thread is not None and self._thread.is_alive()
 
     def add_listener(self, listener: BatchListener) -> None:
-        """Call `listener` (on the writer thread) with each committed batch."""
-        self._listeners.append(listener)
+        """Call `listener` (on the writer thread) with each committed batch (thread-safe: the
+        list is replaced, never changed, so the writer's loop over it is not disturbed)."""
+        with self._queued_lock:
+            self._listeners = [*self._listeners, listener]
 
     def remove_listener(self, listener: BatchListener) -> None:
-        """Stop calling `listener`; unknown listeners are ignored."""
-        if listener in self._listeners:
-            self._listeners.remove(listener)
+        """Stop calling `listener`; unknown listeners are ignored (thread-safe)."""
+        with self._queued_lock:
+            self._listeners = [known for known in self._listeners if known != listener]
 
     def invalidate_lookups(self) -> None:
         """Tokens, devices or ports changed in the database: re-read them before the next batch."""
@@ -115,9 +131,10 @@ class Writer:
     def submit(self, submission: Submission) -> bool:
         """Queue readings; False when the writer is stopped or overloaded (nothing queued)."""
         with self._queued_lock:
-            if not self._accepting or self._queued >= MAX_QUEUED:
+            if not self._accepting or self._queued_readings >= MAX_QUEUED_READINGS:
                 return False
             self._queued += 1
+            self._queued_readings += len(submission.readings)
         self._queue.put(submission)
         return True
 
@@ -141,13 +158,29 @@ class Writer:
 
     @property
     def queued(self) -> int:
+        """Submissions and commands waiting."""
         return self._queued
+
+    @property
+    def outage(self) -> tuple[bool, int]:
+        """(the database is unreachable, readings waiting in the spool), for the window."""
+        return self._outage.state
+
+    @property
+    def queued_readings(self) -> int:
+        """Readings waiting (what backpressure counts)."""
+        return self._queued_readings
 
     # -- the thread --------------------------------------------------------------------------
     def _run(self) -> None:
         stopping = False
         while not stopping:
-            items: list[object] = [self._queue.get()]
+            try:  # with readings in the spool, replay them even when nothing new arrives
+                wait = PROBE_INTERVAL_S if self._outage.waiting else None
+                items: list[object] = [self._queue.get(timeout=wait)]
+            except queue.Empty:
+                self._outage.replay(self._handle)
+                continue
             while len(items) < self._max_batch:
                 try:
                     items.append(self._queue.get_nowait())
@@ -157,9 +190,14 @@ class Writer:
                 stopping = True
                 items = [item for item in items if item is not _STOP]
             if items:
+                readings = sum(len(i.readings) for i in items if isinstance(i, Submission))
                 with self._queued_lock:
                     self._queued -= len(items)
-                self._handle(items)
+                    self._queued_readings -= readings
+                if self._outage.waiting and not self._outage.replay(self._handle):
+                    self._outage.keep(items)  # behind the spooled ones, in arrival order
+                else:
+                    self._handle(items)
         self._close_connection()
 
     def _connection(self) -> Connection:
@@ -176,23 +214,30 @@ class Writer:
                 log.exception("closing the writer's connection failed")
             self._conn = None
 
-    def _handle(self, items: list[object]) -> None:
+    def _handle(self, items: list[object], replaying: bool = False) -> bool:
+        """Commit the items (`commit_loop`: retries, isolation, spooling); False: unreachable."""
+        return commit(items, self._attempt, self._deliver, self._outage, replaying)
+
+    def _attempt(self, items: list[object], one_by_one: bool) -> Batch:
+        """One transaction over the items; on failure, forget its effects and raise."""
         batch = Batch()
         try:
             conn = self._connection()
             with conn.begin():
-                self._process(conn, items, batch)
-        except Exception as exc:
-            log.exception("writing a batch of %d items failed", len(items))
-            self._close_connection()  # a broken connection is replaced on the next batch
-            self._lookups.invalidate()  # cached port rows may hold this batch's rolled-back cuts
-            for port_id in batch.touched_ports:  # rebuilt from the database on next use
-                self._detectors.pop(port_id, None)
-                self._open_events.pop(port_id, None)
-            self._rhythms.forget(batch.touched_ports)
-            fail(items, exc)
-            return
-        self._deliver(batch)
+                self._process(conn, items, batch, one_by_one)
+        except Exception:
+            self._rolled_back(batch)
+            raise
+        return batch
+
+    def _rolled_back(self, batch: Batch) -> None:
+        """Forget what the rolled-back transaction changed in memory."""
+        self._close_connection()  # a broken connection is replaced on the next try
+        self._lookups.invalidate()  # cached port rows may hold this batch's rolled-back cuts
+        for port_id in batch.touched_ports:  # rebuilt from the database on next use
+            self._detectors.pop(port_id, None)
+            self._open_events.pop(port_id, None)
+        self._rhythms.forget(batch.touched_ports)
 
     def _deliver(self, batch: Batch) -> None:
         self.committed_readings += len(batch.live.readings)
@@ -205,7 +250,9 @@ class Writer:
                     log.exception("a batch listener failed")
 
     # -- one transaction ---------------------------------------------------------------------
-    def _process(self, conn: Connection, items: list[object], batch: Batch) -> None:
+    def _process(
+        self, conn: Connection, items: list[object], batch: Batch, one_by_one: bool = False
+    ) -> None:
         now = datetime.now(UTC)
         submissions = [item for item in items if isinstance(item, Submission)]
         self._lookups.refresh(conn)
@@ -214,20 +261,25 @@ class Writer:
             {s.token_hash for s in submissions if s.token_hash},
             {s.device_id for s in submissions if s.device_id and not s.token_hash},
         )
-        port_ids = {r.port_id for s in submissions for r in s.readings}
+        port_ids, crowded_out = ports_to_read(submissions, credentials, self._lookups.has_port)
         port_ids.update(item.port_id for item in items if isinstance(item, PortCommand))
         ports = self._lookups.ports(conn, port_ids)
         self._sync_detectors(conn, {p: ports[p] for p in port_ids if p in ports}, now, batch)
 
+        skip_stored(conn, [s for s in submissions if s.replayed])
         for item in items:
             if isinstance(item, PortCommand):
                 self._apply_command(conn, item, ports, now, batch)
+            elif id(item) in crowded_out:
+                assert isinstance(item, Submission)
+                batch.errors.append((item, Outcome(TOO_MANY, CROWDED_OUT)))
             else:
                 assert isinstance(item, Submission)
                 self._accept(conn, item, credentials, ports, batch)
 
         if batch.rows:
-            batch.collect_stored(sql.insert_readings(conn, batch.rows))
+            ids = sql.insert_readings(conn, batch.rows, one_by_one=one_by_one)
+            batch.collect_stored(ids)
         used = {credentials[s.token_hash] for s in submissions if s.token_hash in credentials}
         self._touch_tokens(conn, used, now)
         batch.live.rhythms.extend(self._rhythms.publish(conn, self._detectors, batch.touched_ports))
@@ -266,7 +318,7 @@ class Writer:
         ports: dict[str, CachedPort],
         batch: Batch,
     ) -> None:
-        key = submission.token_hash or device_key(submission.device_id or "")
+        key = key_of(submission)
         credential = credentials.get(key)
         if credential is None:
             message = (
@@ -280,6 +332,8 @@ class Writer:
         if error is not None:
             batch.errors.append((submission, error))
             return
+        statuses = {values.port_id: ports[values.port_id].status for values in submission.readings}
+        self._outage.vouched.remember(key, credential.user_id, statuses)
         entries = []
         for values in submission.readings:
             port = ports[values.port_id]

@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from phantom_desktop.core.credentials import hash_password, verify_password
+from phantom_desktop.core import credentials
+from phantom_desktop.core.credentials import hash_password, needs_rehash, verify_password
 from phantom_desktop.store.models import LOCAL_USER_NAME, User
 from phantom_desktop.store.repository import InvalidInput, clean_name
 
@@ -25,9 +26,10 @@ class LoginFailed(PermissionError):
     """Wrong name or password, or no login given where one is needed."""
 
 
-@functools.cache
-def _unknown_user_hash() -> str:
-    """Checked when the name is unknown, so a wrong name takes as long as a wrong password."""
+@functools.lru_cache(maxsize=1)
+def _unknown_user_hash(_cost: object) -> str:
+    """Checked when the name is unknown, so a wrong name takes as long as a wrong password
+    (made at the current cost, hence keyed by it)."""
     return hash_password("phantom-desktop: no such user")
 
 
@@ -83,8 +85,11 @@ def authenticate(session: Session, name: str, password: str) -> User:
         raise LoginFailed("enter a password")
     user = _find(session, name)
     if user is None or user.password_hash is None:
-        verify_password(password, _unknown_user_hash())
+        verify_password(password, _unknown_user_hash(credentials.PASSWORD_COST))
         raise LoginFailed("wrong user name or password")
     if not verify_password(password, user.password_hash):
         raise LoginFailed("wrong user name or password")
+    if needs_rehash(user.password_hash):  # made at an older cost: upgrade it now we know it
+        user.password_hash = hash_password(password)
+        session.flush()
     return user

@@ -48,8 +48,16 @@ def create_store_engine(url: str, **kwargs: Any) -> Engine:
         kwargs.setdefault("pool_recycle", 3600)
         query = dict(parsed.query)
         query.setdefault("charset", "utf8mb4")
+        # A server that stops answering must fail a statement in seconds, not hang the writer
+        # (and every device waiting on it) until the kernel gives up on the socket; the URL's
+        # own ?connect_timeout=…&read_timeout=… win.
+        for name, seconds in MYSQL_TIMEOUTS_S.items():
+            query.setdefault(name, str(seconds))
         return create_engine(parsed.set(query=query), **kwargs)
     raise StoreError(f"unsupported database {parsed.get_backend_name()!r}: use sqlite or mysql")
+
+
+MYSQL_TIMEOUTS_S = {"connect_timeout": 10, "read_timeout": 60, "write_timeout": 60}
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

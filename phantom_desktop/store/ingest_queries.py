@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from phantom_desktop.core.detection import EpisodeDetected, EpisodeEnded
@@ -20,6 +20,17 @@ from phantom_desktop.store.models import DeviceToken, Notification, PhantomEvent
 # Ids come back sorted: rows of one INSERT get increasing ids in VALUES order (SQLite rowids,
 # MariaDB AUTO_INCREMENT), and asking SQLAlchemy to sort makes SQLite insert row by row.
 _insert_readings = insert(PowerReading).returning(PowerReading.id)
+_insert_readings_plain = insert(PowerReading)
+_readings_in_range = (
+    select(PowerReading.id, PowerReading.port_id, PowerReading.timestamp)
+    .where(PowerReading.id.between(bindparam("first"), bindparam("last")))
+    .order_by(PowerReading.id)
+)
+
+
+class IdsNotConsecutive(RuntimeError):
+    """Another connection's rows took ids inside this INSERT's range (no RETURNING to ask):
+    the transaction must be rolled back and the rows inserted one by one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,9 +43,46 @@ class OpenEvent:
     power_w: float
 
 
-def insert_readings(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[int]:
-    """Store readings (dicts of PowerReading columns) in one statement; their ids, in order."""
-    return sorted(conn.execute(_insert_readings, rows).scalars())
+def insert_readings(
+    conn: Connection, rows: Sequence[dict[str, Any]], *, one_by_one: bool = False
+) -> list[int]:
+    """Store readings (dicts of PowerReading columns); their ids, in order.
+
+    With INSERT … RETURNING (SQLite, MariaDB >= 10.5) one statement does it. MySQL 8 and older
+    MariaDB lack RETURNING: one multi-row INSERT gives the first id (LAST_INSERT_ID), the rows
+    of a simple INSERT take consecutive ids, and a SELECT of that range checks it; if another
+    connection's rows interleaved, IdsNotConsecutive asks the caller to retry `one_by_one`.
+    """
+    if conn.dialect.insert_returning and not one_by_one:
+        return sorted(conn.execute(_insert_readings, rows).scalars())
+    if one_by_one or len(rows) == 1:
+        return [
+            _new_id(conn.execute(_insert_readings_plain.values(row)).inserted_primary_key)
+            for row in rows
+        ]
+    first = conn.execute(_insert_readings_plain.values(list(rows))).lastrowid
+    ids = list(range(first, first + len(rows)))
+    found = conn.execute(_readings_in_range, {"first": ids[0], "last": ids[-1]}).all()
+    if [(r[1], r[2]) for r in found] != [(row["port_id"], row["timestamp"]) for row in rows]:
+        raise IdsNotConsecutive(f"ids {ids[0]}..{ids[-1]} are not all this INSERT's rows")
+    return ids
+
+
+def stored_reading_keys(
+    conn: Connection, keys: Collection[tuple[str, datetime]]
+) -> set[tuple[str, datetime]]:
+    """Which of these (port id, timestamp) readings are already stored."""
+    if not keys:
+        return set()
+    wanted = set(keys)
+    ports = sorted({port_id for port_id, _ in wanted})
+    first, last = min(t for _, t in wanted), max(t for _, t in wanted)
+    rows = conn.execute(
+        select(PowerReading.port_id, PowerReading.timestamp).where(
+            PowerReading.port_id.in_(ports), PowerReading.timestamp.between(first, last)
+        )
+    )
+    return {(port_id, stamp) for port_id, stamp in rows} & wanted
 
 
 def open_events(conn: Connection, port_ids: Collection[str]) -> dict[str, OpenEvent]:

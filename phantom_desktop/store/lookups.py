@@ -14,6 +14,7 @@ The writer's own changes (a port cut) are made to the cached rows too.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, bindparam, select
@@ -24,6 +25,7 @@ from phantom_desktop.core.rhythm import RhythmOverride
 from phantom_desktop.store.models import Device, DeviceToken, Port
 
 TTL_S = 1.0
+IN_LIST_MAX = 500
 
 _select_credentials = (
     select(DeviceToken.token_hash, DeviceToken.id, Device.id, Device.user_id)
@@ -81,6 +83,12 @@ def device_key(device_id: str) -> str:
     return "device:" + device_id
 
 
+def _chunks(values: list[str], size: int = IN_LIST_MAX) -> Iterator[list[str]]:
+    """Bounded IN lists: one statement never carries thousands of parameters."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
 class Lookups:
     """Cached credentials (by token hash or device key) and port rows for one connection."""
 
@@ -115,23 +123,27 @@ class Lookups:
         """Credentials of these token hashes and devices; unknown or revoked ones are absent."""
         cache = self._credentials
         missing = [h for h in hashes if h not in cache]
-        if missing:
+        for chunk in _chunks(missing):
             for token_hash, token_id, device_id, user_id in conn.execute(
-                _select_credentials, {"hashes": missing}
+                _select_credentials, {"hashes": chunk}
             ):
                 cache[token_hash] = Credential(token_id, device_id, user_id)
         missing = [d for d in device_ids if device_key(d) not in cache]
-        if missing:
-            for device_id, user_id in conn.execute(_select_devices, {"ids": missing}):
+        for chunk in _chunks(missing):
+            for device_id, user_id in conn.execute(_select_devices, {"ids": chunk}):
                 cache[device_key(device_id)] = Credential(None, device_id, user_id)
         return cache
+
+    def has_port(self, port_id: str) -> bool:
+        """Whether this port's row is cached (looking it up costs nothing)."""
+        return port_id in self._ports
 
     def ports(self, conn: Connection, port_ids: set[str]) -> dict[str, CachedPort]:
         """Rows of these ports; unknown ones are absent."""
         cache = self._ports
         missing = [p for p in port_ids if p not in cache]
-        if missing:
-            for row in conn.execute(_select_ports, {"ids": missing}):
+        for chunk in _chunks(missing):
+            for row in conn.execute(_select_ports, {"ids": chunk}):
                 cache[row[0]] = CachedPort(*row)
         return cache
 

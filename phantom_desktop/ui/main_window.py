@@ -92,7 +92,11 @@ class MainWindow(QMainWindow):
         self.ports_model = PortModel(colors, self)  # the one port model: Monitor and Ports tab
         self.alerts_model = AlertsModel(self)
         self.plot = LivePlot(colors)
-        self.status = StatusBar(services.listen_url, services.db_description)
+        self.status = StatusBar(
+            services.listen_url,
+            services.db_description,
+            outage=lambda: services.writer.outage,
+        )
         self.bridge = LiveBridge(services.live_feed, parent=self)
         self.worker = DbWorker(services.sessions, self)
         self.port_control = PortControl(services.writer, self.worker, self._user_id, self)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from collections.abc import Callable
 
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QPainter, QPaintEvent
@@ -54,19 +55,48 @@ class ElidedLabel(QLabel):
         painter.drawText(rect, int(self.alignment()), text)
 
 
+ALL_INTERFACES = ("0.0.0.0", "[::]")
+
+
 def listen_text(listen_url: str | None) -> str:
-    return f"Listening on {listen_url}" if listen_url else "Ingestion off"
+    if not listen_url:
+        return "Ingestion off"
+    if any(f"//{host}:" in listen_url for host in ALL_INTERFACES):
+        return f"⚠ Listening on {listen_url}: open to every device on your network"
+    return f"Listening on {listen_url}"
+
+
+def outage_text(unreachable: bool, waiting: int) -> str | None:
+    """What the status bar says while readings wait for the database; None when none do."""
+    if unreachable:
+        return f"⚠ Database unreachable — {waiting:,} readings waiting"
+    if waiting:
+        return f"Storing {waiting:,} readings that waited for the database…"
+    return None
 
 
 class StatusBar(QStatusBar):
     """Permanent facts on the right; `showMessage` still works for passing news on the left."""
 
     def __init__(
-        self, listen_url: str | None, db_description: str, parent: QWidget | None = None
+        self,
+        listen_url: str | None,
+        db_description: str,
+        parent: QWidget | None = None,
+        outage: Callable[[], tuple[bool, int]] | None = None,
     ) -> None:
+        """`outage()`: (database unreachable, readings waiting), polled once a second."""
         super().__init__(parent)
         self.listen_label = QLabel(listen_text(listen_url))
-        self.db_label = ElidedLabel(f"Database: {db_description}")
+        if self.listen_label.text().startswith("⚠"):
+            self.listen_label.setToolTip(
+                "Any device that can reach this computer can try tokens here. Listen on "
+                "127.0.0.1 (Settings) unless your devices are on the network."
+            )
+        self._db_text = f"Database: {db_description}"
+        self._outage = outage
+        self._was_waiting = False
+        self.db_label = ElidedLabel(self._db_text)
         self.rate_label = QLabel()
         self.rate_label.setMinimumWidth(130)
         self.rate_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -95,3 +125,15 @@ class StatusBar(QStatusBar):
 
     def refresh(self) -> None:
         self.rate_label.setText(f"{self._meter.rate():.1f} readings/s")
+        if self._outage is None:
+            return
+        text = outage_text(*self._outage())
+        if text is not None:
+            self._was_waiting = True
+            self.db_label.setText(text)
+            self.db_label.setToolTip(text)
+        elif self._was_waiting:
+            self._was_waiting = False
+            self.db_label.setText(self._db_text)
+            self.db_label.setToolTip(self._db_text)
+            self.showMessage("Database reachable again: every waiting reading is stored", 15000)

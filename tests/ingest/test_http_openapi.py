@@ -8,7 +8,9 @@ import subprocess
 
 import pytest
 
-INGEST_STATUSES = {"201", "400", "401", "403", "404", "405", "413", "415", "429", "500", "503"}
+INGEST_STATUSES = {
+    *("201", "400", "401", "403", "404", "405", "408", "413", "415", "422", "429", "500", "503")
+}
 
 
 def resolve(spec: dict, ref: str) -> dict:

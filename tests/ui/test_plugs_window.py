@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from phantom_desktop.ui.ports.port_model import PortColumn
-from phantom_desktop.ui.settings.find_plugs_dialog import FindPlugsDialog
+from phantom_desktop.ui.settings.find_plugs_dialog import FindPlugsDialog, _Heard
 from phantom_desktop.ui.settings.settings_dialog import SettingsDialog
 
 pytestmark = pytest.mark.mqtt
@@ -30,9 +30,10 @@ def open_settings(qtbot, window) -> SettingsDialog:
     return dialog
 
 
-def find_and_add(qtbot, dialog: SettingsDialog, broker_url: str, topic: str) -> None:
-    """Enter the broker, Find plugs…, pick the plug on `topic`, keep the proposed port, Add."""
+def find_and_add(qtbot, dialog: SettingsDialog, broker_url: str, topic: str, port_id: str) -> None:
+    """Enter the broker, Find plugs…, pick the plug on `topic`, its device and port, Add."""
     section = dialog.plugs_section
+    dialog.sources_tabs.setCurrentWidget(section)
     section.url_edit.setText(broker_url)
     found: list[FindPlugsDialog] = []
     original = FindPlugsDialog.exec
@@ -44,6 +45,8 @@ def find_and_add(qtbot, dialog: SettingsDialog, broker_url: str, topic: str) -> 
         assert topic in topics, topics
         finder.table.selectRow(topics.index(topic))
         finder.device_combo.setCurrentIndex(0)  # the only device
+        [combo] = finder._port_combos.values()
+        combo.setCurrentIndex(combo.findData(port_id))
         finder.tele_check.setChecked(False)  # the emulator reports fast enough already
         assert finder.add_button.isEnabled()
         finder.accept()
@@ -74,7 +77,7 @@ def test_a_plug_found_assigned_plotted_and_cut_for_real(
     emulated = plug(kind, topic, profiles=["tv"], seed=7, speed=300, interval_s=0.1)
 
     dialog = open_settings(qtbot, window)
-    find_and_add(qtbot, dialog, broker_url, topic)
+    find_and_add(qtbot, dialog, broker_url, topic, tv.port_id)
     with qtbot.waitSignal(window.plugs.plugs_restarted, timeout=TIMEOUT_MS):
         qtbot.mouseClick(dialog.ok_button, LEFT)
     saved = json.loads(services.paths.settings_file.read_text(encoding="utf-8"))
@@ -100,7 +103,7 @@ def test_an_unconfirmed_cut_offers_retry_cut(
     window = open_window()
     emulated = plug("tasmota", topic, profiles=["charger"], seed=8, speed=3000, obey=False)
     dialog = open_settings(qtbot, window)
-    find_and_add(qtbot, dialog, broker_url, topic)
+    find_and_add(qtbot, dialog, broker_url, topic, tv.port_id)
     with qtbot.waitSignal(window.plugs.plugs_restarted, timeout=TIMEOUT_MS):
         qtbot.mouseClick(dialog.ok_button, LEFT)
 
@@ -117,3 +120,29 @@ def test_an_unconfirmed_cut_offers_retry_cut(
     qtbot.waitUntil(
         lambda: status_text(window, tv.port_id) == "Off (confirmed)", timeout=TIMEOUT_MS
     )
+
+
+def test_find_plugs_proposes_a_port_only_when_the_plug_is_named_after_it(qtbot):
+    from phantom_desktop.ingest.mqtt.config import BrokerConfig
+    from phantom_desktop.ingest.mqtt.events import FoundPlug
+    from phantom_desktop.store.serial_choices import Choices, DeviceChoice, PortChoice
+
+    choices = Choices(
+        [DeviceChoice("d", "Living room")],
+        [
+            PortChoice("p1", "Fridge", "d", "Living room"),
+            PortChoice("p2", "TV", "d", "Living room"),
+        ],
+    )
+    finder = FindPlugsDialog(BrokerConfig("mqtt://127.0.0.1:9", "x"), choices, set(), seconds=0.1)
+    qtbot.addWidget(finder)
+    qtbot.waitUntil(finder.again_button.isEnabled, timeout=TIMEOUT_MS)  # nothing to hear there
+    heard = [FoundPlug("tasmota", "t1", "TV plug", (1,)), FoundPlug("shelly", "s1", "Desk", (0,))]
+    finder._heard(_Heard(heard, ""))
+    finder.table.selectRow(0)
+    finder.device_combo.setCurrentIndex(0)
+    [combo] = finder._port_combos.values()
+    assert combo.currentData() == "p2"  # "TV plug" measures the TV
+    finder.table.selectRow(1)
+    [combo] = finder._port_combos.values()
+    assert combo.currentIndex() == -1 and not finder.add_button.isEnabled()

@@ -73,7 +73,9 @@ class Shelly:
             data = json_object(payload)
             if not data or not isinstance(data.get("id"), str) or data.get("gen", 1) < 2:
                 return []
-            return [FoundPlug(self.kind, data["id"], data["id"], (), str(data.get("model", "")))]
+            name = data.get("name") if isinstance(data.get("name"), str) else None
+            model = str(data.get("model", ""))
+            return [FoundPlug(self.kind, data["id"], name or data["id"], (), model)]
         match = _STATUS.fullmatch(mqtt_topic)
         if match:
             data = json_object(payload)

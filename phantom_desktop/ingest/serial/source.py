@@ -16,6 +16,7 @@ from collections import deque
 
 from phantom_desktop.core.readings import ReadingValues
 from phantom_desktop.ingest.messages import CREATED, CommittedBatch, Outcome, Submission
+from phantom_desktop.ingest.retry import RetryQueue, is_transient
 from phantom_desktop.ingest.serial.config import LINE_PROTOCOLS, SerialSourceConfig
 from phantom_desktop.ingest.serial.discovery import (
     PORT_ERRORS,
@@ -63,6 +64,7 @@ class SerialSource:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._outbox: deque[bytes] = deque(maxlen=MAX_OUTBOX)
+        self._retry = RetryQueue()
         self._served = set(config.port_ids) | set(served_ports)  # used on the writer thread
         self._ctx = SessionContext(config, self._stats, self._throttle, self._submit, self._stop)
         if self.writes_back:
@@ -170,25 +172,44 @@ class SerialSource:
 
     # -- to and from the writer -----------------------------------------------------------------
     def _submit(self, readings: list[ReadingValues]) -> None:
+        """Send readings (on the source's thread), after any refused earlier that are due."""
+        for number, waiting in self._retry.take_due():
+            self._send(number, waiting)
+        if not self._retry.hold(readings):  # older readings wait: these queue behind them
+            self._send(self._retry.number(), readings)
+
+    def _send(self, number: int, readings: list[ReadingValues]) -> None:
         submission = Submission(
             readings=readings,
             sink=self,
-            tag=len(readings),
+            tag=(number, readings),
             device_id=self.config.device_id,
             source="serial",
         )
         if not self._writer.submit(submission):
-            self._stats.count("dropped", len(readings))
-            self._throttle.warning("dropped", "%s: the writer refused readings", self.name)
+            self._refused_for_now(number, readings, "the writer is stopped or overloaded")
+
+    def _refused_for_now(self, number: int, readings: list[ReadingValues], why: str) -> None:
+        dropped = self._retry.dropped
+        self._retry.refused(number, readings)
+        if self._retry.dropped != dropped:
+            self._stats.count("dropped", self._retry.dropped - dropped)
+        self._throttle.warning(
+            "retrying", "%s: readings refused for now (%s); retrying", self.name, why
+        )
 
     def deliver(self, results: list[tuple[object, Outcome]]) -> None:
-        """ReplySink: count what was committed or refused (on the writer thread)."""
+        """ReplySink: count what was committed, keep what was refused for now (writer thread)."""
         for tag, outcome in results:
+            number, readings = tag if isinstance(tag, tuple) else (0, [])
             if outcome.status == CREATED:
+                self._retry.succeeded()
                 self._stats.acknowledged(len(outcome.readings))
                 self._served.update(reading.port_id for reading in outcome.readings)
+            elif is_transient(outcome.status) and readings:
+                self._refused_for_now(number, readings, outcome.message)
             else:
-                self._stats.count("rejected", tag if isinstance(tag, int) else 1)
+                self._stats.count("rejected", len(readings) or 1)
                 self._throttle.warning(
                     f"rejected-{outcome.status}",
                     "%s: readings refused (%d): %s",

@@ -145,7 +145,7 @@ class FindPlugsDialog(QDialog):
         layout.addWidget(self.assign_box)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
-        self.resize(680, 520)
+        self.resize(900, 540)
 
     # -- listening --------------------------------------------------------------------------------
     def listen(self) -> None:
@@ -210,14 +210,19 @@ class FindPlugsDialog(QDialog):
         self._device_chosen()
 
     def _device_chosen(self) -> None:
+        """Offer the device's ports for each channel; propose one only when the plug is named
+        after it (a "TV plug" measures the TV), never by position."""
         device_id = self.device_combo.currentData()
         ports = [p for p in self._choices.ports if p.device_id == device_id]
-        for position, combo in enumerate(self._port_combos.values()):
+        plug_name = self.name_edit.text().lower()
+        named = [i for i, p in enumerate(ports) if p.name.lower() in plug_name]
+        for combo in self._port_combos.values():
             combo.blockSignals(True)
             combo.clear()
             for port in ports:
                 combo.addItem(port.name, port.id)
-            combo.setCurrentIndex(position if position < len(ports) else -1)
+            single = len(self._port_combos) == 1 and len(named) == 1
+            combo.setCurrentIndex(named[0] if single else -1)
             combo.blockSignals(False)
         self._update_add()
 

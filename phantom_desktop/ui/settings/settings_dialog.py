@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -153,12 +154,16 @@ class SettingsDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(serial_box, 1)
-        layout.addWidget(self.plugs_section, 1)
+        # Meters and plugs each get a tab: together they do not fit a laptop's screen.
+        self.sources_tabs = QTabWidget()
+        self.sources_tabs.setDocumentMode(True)
+        self.sources_tabs.addTab(serial_box, "Serial meters")
+        self.sources_tabs.addTab(self.plugs_section, "Smart plugs (MQTT)")
+        layout.addWidget(self.sources_tabs, 1)
         layout.addWidget(http_box)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
-        self.resize(760, 760)
+        self.resize(760, 600)
 
         self.host_edit.textChanged.connect(self._show_http_note)
         self.port_spin.valueChanged.connect(self._show_http_note)

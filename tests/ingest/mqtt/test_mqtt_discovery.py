@@ -27,6 +27,7 @@ def test_plugs_of_every_family_are_found(prefix, broker_url, plug):
     )
     shelly = mine[("shelly", f"{prefix}-shellyplusplugs-desk")]
     assert shelly.channels == (0,) and shelly.online is True and shelly.model
+    assert shelly.name == f"{prefix}-shellyplusplugs-desk"  # announced without a name
     z2m = mine[("z2m", f"{prefix}/fridge plug")]
     assert z2m.name == "fridge plug" and z2m.channels == (1,)
     assert len(mine) == 3

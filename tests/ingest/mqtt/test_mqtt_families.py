@@ -112,8 +112,8 @@ def test_z2m_availability_both_styles_and_commands():
         (
             "shelly",
             "shellies/announce",
-            {"id": "shellyplusplugs-a1", "model": "SNPL-00112EU", "gen": 2},
-            FoundPlug("shelly", "shellyplusplugs-a1", "shellyplusplugs-a1", (), "SNPL-00112EU"),
+            {"id": "shellyplusplugs-a1", "model": "SNPL-00112EU", "gen": 2, "name": "Desk"},
+            FoundPlug("shelly", "shellyplusplugs-a1", "Desk", (), "SNPL-00112EU"),
         ),
     ],
 )

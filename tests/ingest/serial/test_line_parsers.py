@@ -58,6 +58,8 @@ def test_json_line_with_and_without_timestamp():
         (b"[1, 2]", "a reading must be a JSON object"),
         (b'{"voltage": 1, "current": 1, "power": 1}', "'portId' is required"),
         (b'{"portId": "p", "voltage": -1, "current": 1, "power": 1}', "'voltage' must not be"),
+        (b'{"portId": "p", "voltage": 1%s, "current": 1, "power": 1}' % (b"0" * 400), "'voltage'"),
+        (b'{"portId": "\\ud800", "voltage": 1, "current": 1, "power": 1}', "'portId' must be"),
     ],
 )
 def test_bad_json_lines_say_why(line, message):

@@ -65,3 +65,37 @@ def test_recurring_problems_are_logged_once_in_a_while(caplog):
             throttle.warning("crc", "bad CRC from meter %d", 3)
         throttle.warning("other", "something else")
     assert [r.getMessage() for r in caplog.records] == ["bad CRC from meter 3", "something else"]
+
+
+def test_readings_refused_during_an_outage_are_sent_again(
+    services, make_device, meter, source, wait, monkeypatch
+):
+    """503 from the writer (database unreachable) means "later": nothing is dropped."""
+    from sqlalchemy import func, select
+    from sqlalchemy.exc import OperationalError
+
+    from phantom_desktop.ingest import retry
+    from phantom_desktop.store.models import PowerReading
+
+    monkeypatch.setattr(retry, "DELAY_MIN_S", 0.05)
+    writer = services.writer
+    real_process = writer._process
+    outage = {"on": True, "refused": 0}
+
+    def process(conn, items, batch, *args):
+        if outage["on"]:
+            outage["refused"] += 1
+            raise OperationalError("INSERT", {}, Exception("no such table: power_readings"))
+        return real_process(conn, items, batch, *args)
+
+    monkeypatch.setattr(writer, "_process", process)
+    _device_id, port_ids = make_device(1)
+    handle = meter("jsonl", port_ids=port_ids)
+    src = source({"port": handle.path, "protocol": "jsonl", "device_id": _device_id})
+    wait(lambda: outage["refused"] >= 5, what="refusals during the outage")
+    outage["on"] = False
+    wait(lambda: src.status.readings >= 20, what="readings after the outage")
+    with services.engine.connect() as conn:
+        stored = conn.scalar(select(func.count()).select_from(PowerReading))
+    assert src.status.rejected == 0 and src.status.dropped == 0
+    assert stored >= src.status.readings >= 20
