@@ -16,6 +16,7 @@ from phantom_desktop.ingest.live_feed import LiveFeed
 from phantom_desktop.ingest.spool import Spool
 from phantom_desktop.ingest.writer import Writer
 from phantom_desktop.store.database import describe_url, open_store, session_factory
+from phantom_desktop.store.maintenance import Maintenance
 from phantom_desktop.store.repository import ensure_local_user
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ class Services:
     user_id: str
     writer: Writer
     live_feed: LiveFeed
+    maintenance: Maintenance | None = None
     http_server: HttpServer | None = None
     sources: list[SerialSource] = field(default_factory=list)
     # One serial restart at a time (each stops the sources the previous one started).
@@ -66,6 +68,8 @@ class Services:
                 _stop_sources([self.mqtt])
         if self.http_server is not None:
             self.http_server.stop()
+        if self.maintenance is not None:
+            self.maintenance.stop()
         self.writer.stop()
         self.engine.dispose()
 
@@ -253,5 +257,17 @@ def open_services(
     live_feed = LiveFeed()
     if live_view:
         writer.add_listener(live_feed.publish)
+    writer.tariff = settings.tariff()
     writer.start()
-    return Services(paths, settings, url, engine, sessions, user_id, writer, live_feed)
+    maintenance = Maintenance(engine, settings.retention_days)
+    maintenance.start()
+    return Services(paths, settings, url, engine, sessions, user_id, writer, live_feed, maintenance)
+
+
+def apply_energy_settings(services: Services, settings: Settings) -> None:
+    """Saved Settings take effect: alerts use the new tariff, pruning the new retention."""
+    services.settings = settings
+    services.writer.tariff = settings.tariff()
+    if services.maintenance is not None:
+        services.maintenance.retention_days = settings.retention_days
+        services.maintenance.prune_now()

@@ -13,9 +13,13 @@ import logging
 import os
 import tempfile
 from dataclasses import dataclass, field, fields
+from datetime import tzinfo
 from pathlib import Path
 
 import platformdirs
+
+from phantom_desktop.core.tariff import Tariff, TariffError, parse_periods
+from phantom_desktop.core.timespec import TimeSpecError, zone_named
 
 APP_NAME = "phantom-desktop"
 SETTINGS_FILE = "settings.json"
@@ -67,6 +71,10 @@ class Settings:
     http_host: str = DEFAULT_HTTP_HOST
     http_port: int = DEFAULT_HTTP_PORT
     price_per_kwh: float = 0.30
+    currency: str = "EUR"
+    tariff_periods: str = ""  # time-of-use, a period a line: "Mon-Fri 22-6 0.18"
+    timezone: str = ""  # for days, months and time-of-use; empty: this computer's
+    retention_days: float = 0  # raw readings older than this are pruned; 0 keeps them
     serial_sources: list[dict] = field(default_factory=list)
     # The MQTT broker of the smart plugs ({"url", "username", "client_id", "tls_ca"}; its
     # password is in its own file) and the plugs ({"name", "kind", "topic", "device_id",
@@ -76,6 +84,13 @@ class Settings:
 
     def resolved_db_url(self, paths: AppPaths) -> str:
         return self.db_url or paths.default_db_url
+
+    def tariff(self) -> Tariff:
+        """The tariff these settings describe (validated when they were loaded)."""
+        return Tariff(self.price_per_kwh, self.currency, parse_periods(self.tariff_periods))
+
+    def zone(self) -> tzinfo:
+        return zone_named(self.timezone)
 
 
 def _validated(data: dict, origin: str) -> Settings:
@@ -94,11 +109,30 @@ def _validated(data: dict, origin: str) -> Settings:
         raise ConfigError(f"{origin}: http_port must be a number from 0 to 65535")
     if not isinstance(settings.serial_sources, list):
         raise ConfigError(f"{origin}: serial_sources must be a list")
+    _check_energy_settings(settings, origin)
     if settings.mqtt is not None and not isinstance(settings.mqtt, dict):
         raise ConfigError(f"{origin}: mqtt must be an object with the broker's url")
     if not isinstance(settings.plugs, list):
         raise ConfigError(f"{origin}: plugs must be a list")
     return settings
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value == value
+
+
+def _check_energy_settings(settings: Settings, origin: str) -> None:
+    if not _number(settings.price_per_kwh) or not 0 <= settings.price_per_kwh < 1e6:
+        raise ConfigError(f"{origin}: price_per_kwh must be a number, zero or more")
+    if not isinstance(settings.currency, str) or not settings.currency.strip():
+        raise ConfigError(f"{origin}: currency must be a name such as EUR")
+    if not _number(settings.retention_days) or settings.retention_days < 0:
+        raise ConfigError(f"{origin}: retention_days must be 0 (keep) or more days")
+    try:
+        parse_periods(str(settings.tariff_periods))
+        zone_named(str(settings.timezone))
+    except (TariffError, TimeSpecError) as exc:
+        raise ConfigError(f"{origin}: {exc}") from None
 
 
 def read_settings_file(paths: AppPaths) -> dict:

@@ -25,7 +25,7 @@ def seed_demo_past(
 ) -> int:
     """Store `PAST_S` of readings for each (port id, profile, label) ending at `now`; returns
     how many. `seed` and the label make the same appliance as the live feed's device."""
-    from phantom_desktop.store.ingest_queries import insert_readings
+    from phantom_desktop.store.rollups import insert_readings_with_rollups
     from simulator.traces import labelled_trace
 
     count = int(PAST_S / interval_s)
@@ -44,5 +44,5 @@ def seed_demo_past(
             profile, seed, start, interval_s, count, speed=speed, key=label
         )
     ]
-    insert_readings(conn, rows)
+    insert_readings_with_rollups(conn, rows)  # History and Energy show the past at once
     return len(rows)

@@ -18,7 +18,19 @@ from typing import Any
 
 from phantom_desktop import __version__
 from phantom_desktop.cli import accounts as account_commands
-from phantom_desktop.cli import alerts, devices, mqtt, plugs, ports, serial, serve, tokens
+from phantom_desktop.cli import (
+    alerts,
+    devices,
+    energy,
+    export,
+    history,
+    mqtt,
+    plugs,
+    ports,
+    serial,
+    serve,
+    tokens,
+)
 from phantom_desktop.cli.support import CommandContext, http_port_option, interactive
 from phantom_desktop.config import AppPaths, ConfigError, Settings, load_settings
 from phantom_desktop.store import accounts
@@ -28,7 +40,20 @@ from phantom_desktop.store.repository import InvalidInput, NotFound, ensure_loca
 
 log = logging.getLogger(__name__)
 
-COMMAND_GROUPS = (serve, account_commands, devices, tokens, ports, alerts, serial, mqtt, plugs)
+COMMAND_GROUPS = (
+    serve,
+    account_commands,
+    devices,
+    tokens,
+    ports,
+    alerts,
+    serial,
+    mqtt,
+    plugs,
+    energy,
+    history,
+    export,
+)
 
 PASSWORD_ENV = "PHANTOM_PASSWORD"
 

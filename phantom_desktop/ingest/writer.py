@@ -24,6 +24,7 @@ from phantom_desktop.core.detection import EpisodeEnded, PortDetector, Verdict
 from phantom_desktop.core.enums import CutReason, PortStatus
 from phantom_desktop.core.readings import ReadingValues
 from phantom_desktop.core.rhythm import PROGRAMME_WINDOW_S as LEARN_WINDOW_S
+from phantom_desktop.core.tariff import Tariff
 from phantom_desktop.ingest.admission import CROWDED_OUT, key_of, ports_to_read, skip_stored
 from phantom_desktop.ingest.batch import Batch
 from phantom_desktop.ingest.commit_loop import commit
@@ -46,6 +47,7 @@ from phantom_desktop.ingest.spooling import PROBE_INTERVAL_S, Outage
 from phantom_desktop.store import ingest_queries as sql
 from phantom_desktop.store.lookups import CachedPort, Credential, Lookups
 from phantom_desktop.store.port_rhythm import recent_power
+from phantom_desktop.store.rollups import RollupKeeper
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +80,8 @@ class Writer:
         self._open_events: dict[str, int] = {}
         self._token_touched: dict[int, float] = {}
         self._lookups = Lookups()
+        self._rollups = RollupKeeper()
+        self.tariff: Tariff | None = None  # alerts say what the standby costs a year
         self._conn: Connection | None = None
         self._listeners: list[BatchListener] = []
         self.committed_readings = 0
@@ -234,6 +238,7 @@ class Writer:
         """Forget what the rolled-back transaction changed in memory."""
         self._close_connection()  # a broken connection is replaced on the next try
         self._lookups.invalidate()  # cached port rows may hold this batch's rolled-back cuts
+        self._rollups.forget()  # its latest readings were rolled back too
         for port_id in batch.touched_ports:  # rebuilt from the database on next use
             self._detectors.pop(port_id, None)
             self._open_events.pop(port_id, None)
@@ -280,6 +285,7 @@ class Writer:
         if batch.rows:
             ids = sql.insert_readings(conn, batch.rows, one_by_one=one_by_one)
             batch.collect_stored(ids)
+            self._rollups.apply(conn, batch.rows, {p: row.threshold_w for p, row in ports.items()})
         used = {credentials[s.token_hash] for s in submissions if s.token_hash in credentials}
         self._touch_tokens(conn, used, now)
         batch.live.rhythms.extend(self._rhythms.publish(conn, self._detectors, batch.touched_ports))
@@ -395,6 +401,7 @@ class Writer:
             port.threshold_w,
             detected.cut,
             has_relay=port.id not in self.ports_without_relay,
+            tariff=self.tariff,
             reason=detected.reason,
         )
         notification_id = sql.insert_notification(conn, port.user_id, port.id, event_id, message)

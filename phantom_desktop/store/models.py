@@ -144,3 +144,7 @@ class Notification(Base):
     message: Mapped[str] = mapped_column(Text)
     is_read: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+# The rollup tables live in their own module; importing it here registers them with Base.
+from phantom_desktop.store import rollup_models as _rollup_models  # noqa: E402, F401

@@ -36,6 +36,7 @@ from phantom_desktop.ui.alerts.alerts_model import AlertsModel, alert_info
 from phantom_desktop.ui.alerts.alerts_panel import AlertsPanel
 from phantom_desktop.ui.common.palette import PortColors
 from phantom_desktop.ui.common.widgets import title_label
+from phantom_desktop.ui.history.history_views import HistoryViews
 from phantom_desktop.ui.live_bridge import LiveBridge
 from phantom_desktop.ui.monitor.live_plot import CAPACITY, WINDOW_S, LivePlot
 from phantom_desktop.ui.monitor.sources_panel import SourcesPanel
@@ -88,7 +89,7 @@ class MainWindow(QMainWindow):
         self._live = False
         self._shut_down = False
 
-        colors = PortColors()
+        colors = self._colors = PortColors()
         self.ports_model = PortModel(colors, self)  # the one port model: Monitor and Ports tab
         self.alerts_model = AlertsModel(self)
         self.plot = LivePlot(colors)
@@ -125,6 +126,8 @@ class MainWindow(QMainWindow):
         self.workspace.mark_all_read_requested.connect(self.mark_all_read)
         self.workspace.message.connect(lambda message: self.status.showMessage(message, 6000))
         self.ports_reloaded.connect(self.workspace.reload)
+        self.ports_model.reloaded.connect(self.history.ports_changed)
+        self.serial.energy_settings_saved.connect(self.history.settings_saved)
         self.alerts_model.unread_count_changed.connect(self._show_unread)
         self.tray.activated.connect(self._show_alerts)
         self._restore_state()
@@ -195,6 +198,7 @@ class MainWindow(QMainWindow):
             self.ports_model,
             self.alerts_model,
         )
+        self.history = HistoryViews(self, self._services, self.worker, self._colors, self.workspace)
         self.welcome.add_device_requested.connect(self._add_first_device)
         self.welcome.add_port_requested.connect(self._add_first_port)
         central = QWidget()
@@ -366,6 +370,7 @@ class MainWindow(QMainWindow):
         self.tray.hide()
         self.sources_panel.stop()
         self.serial.close()
+        self.history.close()
         self.plugs.close()
         self._save_state()
         self.worker.stop()

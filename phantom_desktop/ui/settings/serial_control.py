@@ -32,6 +32,7 @@ class SerialControl(QObject):
     ports that only a Modbus meter measures."""
 
     sources_restarted = Signal()
+    energy_settings_saved = Signal()  # tariff, time zone or retention changed
     dialog_opened = Signal(object)  # the SettingsDialog, for the other sections' controls
     _restart_done = Signal(str)  # from the restart's thread: "" or what went wrong
 
@@ -73,6 +74,7 @@ class SerialControl(QObject):
             services.paths, self._worker, services.user_id, services.listen_url, self._window
         )
         dialog.serial_sources_saved.connect(self.apply)
+        dialog.energy_settings_saved.connect(self.energy_settings_saved)
         dialog.finished.connect(lambda _result: self._dialog_closed(dialog))
         self.dialog = dialog
         self.dialog_opened.emit(dialog)

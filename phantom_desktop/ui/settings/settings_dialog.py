@@ -42,6 +42,7 @@ from phantom_desktop.ingest.serial.config import SerialConfigError, parse_source
 from phantom_desktop.store.serial_choices import Choices, load_choices
 from phantom_desktop.ui.common import palette
 from phantom_desktop.ui.common.widgets import muted_label, table_view, title_label
+from phantom_desktop.ui.energy.tariff_box import ENERGY_KEYS, TariffBox
 from phantom_desktop.ui.settings.plugs_section import PlugsSection
 from phantom_desktop.ui.settings.serial_source_dialog import SerialSourceEditor
 from phantom_desktop.ui.settings.serial_sources_model import SerialSourcesModel, SourceColumn
@@ -58,6 +59,7 @@ class SettingsDialog(QDialog):
     """Edits the settings file; `serial_sources_saved(list)` after new meters were saved."""
 
     serial_sources_saved = Signal(list)
+    energy_settings_saved = Signal()
     plugs_saved = Signal(object, list, str)  # mqtt settings (or None), plugs, broker password
 
     def __init__(
@@ -161,6 +163,8 @@ class SettingsDialog(QDialog):
         self.sources_tabs.addTab(self.plugs_section, "Smart plugs (MQTT)")
         layout.addWidget(self.sources_tabs, 1)
         layout.addWidget(http_box)
+        self.tariff_box = TariffBox(self._saved)
+        layout.addWidget(self.tariff_box)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
         self.resize(760, 600)
@@ -262,11 +266,16 @@ class SettingsDialog(QDialog):
             changes["http_host"] = host
         if self.port_spin.value() != self._saved.http_port:
             changes["http_port"] = self.port_spin.value()
+        changes.update(self.tariff_box.changes(self._saved))
         return changes
 
     def accept(self) -> None:
         """Write what changed; stay open, saying why, when it cannot be saved."""
         changes = self.changes()
+        energy_error = self.tariff_box.error()
+        if energy_error is not None:
+            self._show_error(energy_error)
+            return
         try:
             mqtt, plugs, password = self.plugs_section.values()
         except MqttConfigError as exc:
@@ -296,6 +305,8 @@ class SettingsDialog(QDialog):
         super().accept()
         if "serial_sources" in changes:
             self.serial_sources_saved.emit(changes["serial_sources"])
+        if set(changes) & ENERGY_KEYS:
+            self.energy_settings_saved.emit()
         if plugs_changed or password != self._password:
             self.plugs_saved.emit(mqtt, plugs, password)
 

@@ -1,0 +1,223 @@
+"""History of ports' power over a range, at the resolution the span needs, as numpy arrays.
+
+`Resolution.AUTO` picks raw readings for spans up to 30 minutes, 1-minute rollups up to a day
+(26 hours) and 1-hour rollups beyond, and no port ever returns more than `MAX_POINTS` points: longer
+results are folded (min of mins, max of maxes, mean weighted by count) into that many.
+Rows are read with the driver's own cursor and times computed in SQL: no Python object per row.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Connection, or_, select
+
+from phantom_desktop.core.enums import EventAction
+from phantom_desktop.store.models import PhantomEvent, Port
+from phantom_desktop.store.rollups import TABLE_1H, TABLE_1M, bind_timestamp
+from phantom_desktop.store.sql_time import dialect_name, epoch_us
+
+Array = np.ndarray
+MAX_POINTS = 1200  # about one per pixel column; each carries its min and max
+RAW_MAX_SPAN_S = 1800.0
+MINUTE_MAX_SPAN_S = 26 * 3600.0
+
+
+class Resolution(StrEnum):
+    AUTO = "auto"
+    RAW = "raw"
+    MINUTE = "1m"
+    HOUR = "1h"
+
+
+def choose_resolution(span_s: float) -> Resolution:
+    if span_s <= RAW_MAX_SPAN_S:
+        return Resolution.RAW
+    if span_s <= MINUTE_MAX_SPAN_S:
+        return Resolution.MINUTE
+    return Resolution.HOUR
+
+
+class Cancelled(Exception):
+    """A newer request made this one pointless."""
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    """One port's points: times (epoch s, bucket starts for rollups) and min/mean/max watts."""
+
+    port_id: str
+    resolution: Resolution
+    t: np.ndarray
+    mean: np.ndarray
+    min: np.ndarray
+    max: np.ndarray
+    grouped: bool = False  # raw readings folded into groups: min and max differ from mean
+
+    @property
+    def banded(self) -> bool:
+        """Whether min and max say more than the mean (rollups, or folded readings)."""
+        return self.resolution is not Resolution.RAW or self.grouped
+
+    def __len__(self) -> int:
+        return int(self.t.size)
+
+    def to_json(self) -> list[dict[str, object]]:
+
+        def iso(t: float) -> str:
+            return datetime.fromtimestamp(t, UTC).isoformat().replace("+00:00", "Z")
+
+        if not self.banded:
+            return [
+                {"t": iso(t), "power": round(float(p), 4)}
+                for t, p in zip(self.t, self.mean, strict=True)
+            ]
+        return [
+            {"t": iso(t), "min": float(lo), "mean": round(float(m), 4), "max": float(hi)}
+            for t, lo, m, hi in zip(self.t, self.min, self.mean, self.max, strict=True)
+        ]
+
+
+def _fold(
+    t: Array, n: Array, lo: Array, hi: Array, total: Array, max_points: int
+) -> tuple[Array, Array, Array, Array, Array]:
+    """Merge consecutive points into at most `max_points` groups."""
+    size = t.size
+    if size <= max_points:
+        return t, n, lo, hi, total
+    group = math.ceil(size / max_points)
+    starts = np.arange(0, size, group)
+    return (
+        t[starts],
+        np.add.reduceat(n, starts),
+        np.minimum.reduceat(lo, starts),
+        np.maximum.reduceat(hi, starts),
+        np.add.reduceat(total, starts),
+    )
+
+
+def _raw(cursor: Any, dialect: str, port_id: str, start: datetime, end: datetime) -> np.ndarray:
+    mark = "?" if dialect == "sqlite" else "%s"
+    cursor.execute(
+        f"SELECT {epoch_us(dialect, 'timestamp')}, power FROM power_readings "
+        f"WHERE port_id = {mark} AND timestamp >= {mark} AND timestamp < {mark} "
+        "ORDER BY timestamp",
+        (port_id, bind_timestamp(start, dialect), bind_timestamp(end, dialect)),
+    )
+    rows = cursor.fetchall()
+    return np.array(rows, dtype=float).reshape(-1, 2)
+
+
+def _rollup(
+    cursor: Any,
+    dialect: str,
+    table: str,
+    width: int,
+    port_id: str,
+    start: datetime,
+    end: datetime,
+    max_points: int,
+) -> np.ndarray:
+    """Rollup rows of [start, end); when there would be more than `max_points` buckets, the
+    database merges runs of them (the same fold as `_fold`, with fewer rows to transfer)."""
+    mark = "?" if dialect == "sqlite" else "%s"
+    first = int(start.timestamp()) // width * width
+    last = math.ceil(end.timestamp())
+    group = max(1, math.ceil((last - first) / width / max_points)) * width
+    where = f"WHERE port_id = {mark} AND bucket >= {mark} AND bucket < {mark} AND n > 0"
+    if group == width:  # few enough: no grouping, no temporary table
+        sql = f"SELECT bucket, n, min_w, max_w, sum_w FROM {table} {where} ORDER BY bucket"
+    else:
+        divide = "/" if dialect == "sqlite" else "DIV"
+        sql = (
+            f"SELECT min(bucket), sum(n), min(min_w), max(max_w), sum(sum_w) FROM {table} "
+            f"{where} GROUP BY (bucket - {first}) {divide} {group} ORDER BY 1"
+        )
+    cursor.execute(sql, (port_id, first, last))
+    return np.array(cursor.fetchall(), dtype=float).reshape(-1, 5)
+
+
+def fetch_series(
+    conn: Connection,
+    port_ids: Sequence[str],
+    start: datetime,
+    end: datetime,
+    resolution: Resolution = Resolution.AUTO,
+    max_points: int = MAX_POINTS,
+    cancelled: Callable[[], bool] | None = None,
+    on_port: Callable[[int], None] | None = None,
+) -> dict[str, Series]:
+    """Each port's series over [start, end); raises Cancelled between ports if asked to;
+    `on_port(n)` is told after each of them."""
+    if resolution is Resolution.AUTO:
+        resolution = choose_resolution((end - start).total_seconds())
+    dialect = dialect_name(conn)
+    cursor = conn.connection.cursor()
+    out: dict[str, Series] = {}
+    try:
+        for port_id in port_ids:
+            if cancelled is not None and cancelled():
+                raise Cancelled
+            if resolution is Resolution.RAW:
+                rows = _raw(cursor, dialect, port_id, start, end)
+                t, p = rows[:, 0] / 1e6, rows[:, 1]
+                t, n, lo, hi, total = _fold(t, np.ones_like(p), p, p, p, max_points)
+            else:
+                table, width = (
+                    (TABLE_1M, 60) if resolution is Resolution.MINUTE else (TABLE_1H, 3600)
+                )
+                rows = _rollup(cursor, dialect, table, width, port_id, start, end, max_points)
+                t, n, lo, hi, total = _fold(
+                    rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3], rows[:, 4], max_points
+                )
+            mean = np.divide(total, n, out=np.zeros_like(total), where=n > 0)
+            grouped = resolution is Resolution.RAW and bool((n > 1).any())
+            out[port_id] = Series(port_id, resolution, t, mean, lo, hi, grouped)
+            if on_port is not None:
+                on_port(len(out))
+    finally:
+        cursor.close()
+    return out
+
+
+def phantom_events(
+    conn: Connection, port_ids: Sequence[str], start: datetime, end: datetime
+) -> dict[str, list[tuple[float, float | None, bool]]]:
+    """Each port's events overlapping [start, end): (started, ended or None, cut) in epoch
+    seconds, oldest first."""
+    out: dict[str, list[tuple[float, float | None, bool]]] = {p: [] for p in port_ids}
+    if not port_ids:
+        return out
+    rows = conn.execute(
+        select(
+            PhantomEvent.port_id, PhantomEvent.started_at, PhantomEvent.ended_at,
+            PhantomEvent.action,
+        )
+        .where(
+            PhantomEvent.port_id.in_(port_ids),
+            PhantomEvent.started_at < end,
+            or_(PhantomEvent.ended_at.is_(None), PhantomEvent.ended_at >= start),
+        )
+        .order_by(PhantomEvent.started_at)
+    )  # fmt: skip
+    for port_id, started, ended, action in rows:
+        out[port_id].append(
+            (
+                started.timestamp(),
+                ended.timestamp() if ended is not None else None,
+                action == EventAction.AUTO_CUT,
+            )
+        )
+    return out
+
+
+def user_ports(conn: Connection, user_id: str) -> list[tuple[str, str]]:
+    """(id, name) of the user's ports, by name: what the History and Energy views list."""
+    query = select(Port.id, Port.name).where(Port.user_id == user_id).order_by(Port.name)
+    return [(row[0], row[1]) for row in conn.execute(query)]

@@ -1,0 +1,73 @@
+"""A port's recent past from the 1-minute rollups, and the always-on baselines built on it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection
+
+from phantom_desktop.core.baseline import BASELINE_WINDOW_S, always_on_w, home_always_on_w
+from phantom_desktop.store.rollups import TABLE_1M
+from phantom_desktop.store.sql_time import dialect_name
+
+
+@dataclass(frozen=True, slots=True)
+class MinuteStat:
+    start: datetime
+    n: int
+    min_w: float
+    max_w: float
+    mean_w: float
+    standby_s: float
+    off_s: float
+
+
+def _mark(conn: Connection) -> str:
+    return "?" if dialect_name(conn) == "sqlite" else "%s"
+
+
+def recent_minutes(
+    conn: Connection, port_id: str, since: datetime, until: datetime | None = None
+) -> list[MinuteStat]:
+    """The port's minutes with readings in [since, until), oldest first."""
+    mark = _mark(conn)
+    end = int(until.timestamp()) if until is not None else 2**62
+    rows = conn.exec_driver_sql(
+        f"SELECT bucket, n, min_w, max_w, sum_w, standby_s, off_s FROM {TABLE_1M} "
+        f"WHERE port_id = {mark} AND bucket >= {mark} AND bucket < {mark} AND n > 0 "
+        "ORDER BY bucket",
+        (port_id, int(since.timestamp()) // 60 * 60, end),
+    ).all()
+    return [
+        MinuteStat(datetime.fromtimestamp(b, UTC), n, lo, hi, total / n, standby_s, off_s)
+        for b, n, lo, hi, total, standby_s, off_s in rows
+    ]
+
+
+def minute_means(conn: Connection, port_id: str, start: float, end: float) -> list[float]:
+    """Mean power of each minute with readings whose start is in [start, end) (epoch s)."""
+    mark = _mark(conn)
+    rows = conn.exec_driver_sql(
+        f"SELECT sum_w / n FROM {TABLE_1M} "
+        f"WHERE port_id = {mark} AND bucket >= {mark} AND bucket < {mark} AND n > 0",
+        (port_id, int(start), int(end)),
+    ).all()
+    return [row[0] for row in rows]
+
+
+def port_baseline_w(
+    conn: Connection, port_id: str, now: datetime, window_s: float = BASELINE_WINDOW_S
+) -> float:
+    """The port's always-on floor over the `window_s` before `now`."""
+    end = now.timestamp()
+    return always_on_w(minute_means(conn, port_id, end - window_s, end))
+
+
+def home_baseline_w(
+    conn: Connection, port_ids: Iterable[str], now: datetime, window_s: float = BASELINE_WINDOW_S
+) -> tuple[float, dict[str, float]]:
+    """The home's always-on floor (the sum of its ports') and each port's."""
+    floors = {port_id: port_baseline_w(conn, port_id, now, window_s) for port_id in port_ids}
+    return home_always_on_w(floors.values()), floors

@@ -1,0 +1,41 @@
+"""SQL that turns a stored UTC timestamp into integer epoch microseconds, on each engine.
+
+Reading times as integers in SQL spares Python a datetime per row, which is what makes long
+ranges and exports fast. The values equal `int(datetime.timestamp() * 1e6)` exactly.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection
+
+# MySQL fragments go to the driver with parameters (pyformat): a literal % is written %%.
+_MYSQL_SECONDS = "%%Y-%%m-%%d %%H:%%i:%%s"
+
+
+def epoch_us(dialect: str, column: str) -> str:
+    """An SQL expression: `column` (a UTCDateTime) as microseconds since 1970 UTC."""
+    if dialect == "sqlite":
+        # Stored as 'YYYY-MM-DD HH:MM:SS.ffffff' (SQLAlchemy always writes the microseconds).
+        seconds = f"CAST(strftime('%s', {column}) AS INTEGER)"
+        return f"({seconds} * 1000000 + CAST(substr({column}, 21, 6) AS INTEGER))"
+    return f"TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', {column})"
+
+
+def from_epoch_s(dialect: str, value: str) -> str:
+    """An SQL expression: integer epoch seconds `value` as 'YYYY-MM-DD HH:MM:SS' UTC text."""
+    if dialect == "sqlite":
+        return f"datetime({value}, 'unixepoch')"
+    return f"DATE_FORMAT(DATE_ADD('1970-01-01', INTERVAL {value} SECOND), '{_MYSQL_SECONDS}')"
+
+
+def timestamp_text(dialect: str, column: str) -> str:
+    """An SQL expression: a stored timestamp as 'YYYY-MM-DD HH:MM:SS.ffffff' UTC text."""
+    if dialect == "sqlite":
+        return column
+    return f"DATE_FORMAT({column}, '{_MYSQL_SECONDS}.%%f')"
+
+
+def dialect_name(conn: Connection) -> str:
+    """'sqlite' or 'mysql' (MariaDB included) for a Connection."""
+    name = conn.dialect.name
+    return "mysql" if name in ("mysql", "mariadb") else name

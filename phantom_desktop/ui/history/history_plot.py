@@ -1,0 +1,247 @@
+"""The History plot: each port's mean power with its min/max band, episode and cut lanes below,
+a crosshair that reads out time and watts, and a linear or logarithmic power axis.
+
+It only draws what it is given (`show_series`, `show_episodes`); the tab loads the data off the
+GUI thread. Each curve gets at most the store's bounded number of points, drawn with thin
+cosmetic pens and no antialiasing, so a frame costs the same whatever the range.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+from PySide6.QtCore import QPointF, Signal
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QWidget
+
+os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
+import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
+
+LOG_FLOOR_W = 0.05  # zero is drawn here on the log axis (log of 0 is undefined)
+LANE_H = 1.0
+EPISODE_COLOR = QColor(255, 140, 0, 150)
+CUT_COLOR = QColor(120, 120, 120, 170)
+
+
+@dataclass(frozen=True, slots=True)
+class PlotSeries:
+    """What the plot draws for a port: times (epoch s) and min/mean/max watts."""
+
+    t: np.ndarray
+    mean: np.ndarray
+    min: np.ndarray
+    max: np.ndarray
+    banded: bool  # rollups: draw the min/max band
+
+
+@dataclass(frozen=True, slots=True)
+class Lane:
+    """A port's phantom episodes and cut periods as (start, end) epoch seconds."""
+
+    episodes: Sequence[tuple[float, float]]
+    cuts: Sequence[tuple[float, float]]
+
+
+class HistoryPlot(pg.GraphicsLayoutWidget):
+    """Power of the chosen ports over a range; emits `range_changed` when the user pans/zooms."""
+
+    range_changed = Signal(float, float)
+
+    def __init__(self, color_of: Callable[[str], QColor], parent: QWidget | None = None) -> None:
+        super().__init__(parent=parent)
+        self._color_of = color_of
+        self._names: dict[str, str] = {}
+        self._series: dict[str, PlotSeries] = {}
+        self._curves: dict[str, tuple[pg.PlotCurveItem, pg.PlotCurveItem]] = {}
+        self._hidden: set[str] = set()
+        self._log = False
+        self._setting_range = False
+        palette = self.palette()
+        self._text = palette.color(QPalette.ColorRole.Text)
+        self.setBackground(palette.color(QPalette.ColorRole.Base))
+        self.plot = self.addPlot(row=0, col=0, axisItems={"bottom": pg.DateAxisItem()})
+        self.lanes = self.addPlot(row=1, col=0, axisItems={"bottom": pg.DateAxisItem()})
+        self._style()
+        self.readout = pg.TextItem(anchor=(0, 0), color=self._text)
+        self.readout.setZValue(10)
+        self.plot.addItem(self.readout, ignoreBounds=True)
+        self._vline = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(self._text, width=0))
+        self._hline = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen(self._text, width=0))
+        for line in (self._vline, self._hline):
+            line.setVisible(False)
+            self.plot.addItem(line, ignoreBounds=True)
+        self._lane_items: list[pg.GraphicsObject] = []
+        self.scene().sigMouseMoved.connect(self._mouse_moved)
+        self.plot.getViewBox().sigXRangeChanged.connect(self._x_range_changed)
+
+    def _style(self) -> None:
+        text = self._text
+        # No grid: pyqtgraph draws its translucent grid lines through the axes, and they cost
+        # more than all the curves of a frame; the crosshair reads values out instead.
+        for item in (self.plot, self.lanes):
+            item.setMenuEnabled(False)
+            for name in ("left", "bottom"):
+                axis = item.getAxis(name)
+                axis.setPen(text)
+                axis.setTextPen(text)
+        self.plot.setLabel("left", "Power (W)", color=text.name())
+        self.plot.getViewBox().setMouseEnabled(x=True, y=False)
+        self.plot.enableAutoRange(axis="y")
+        self.plot.setAutoVisible(y=True)
+        self.lanes.setXLink(self.plot)
+        self.lanes.setMouseEnabled(x=True, y=False)
+        self.lanes.setMaximumHeight(120)
+        self.lanes.getAxis("left").setWidth(self.plot.getAxis("left").width())
+        self.lanes.hideAxis("bottom")
+        self.ci.layout.setRowStretchFactor(0, 5)
+        self.ci.layout.setRowStretchFactor(1, 1)
+
+    # -- what is shown -----------------------------------------------------------------------
+    def set_port_names(self, names: Mapping[str, str]) -> None:
+        self._names = dict(names)
+
+    def set_visible(self, port_id: str, visible: bool) -> None:
+        if visible:
+            self._hidden.discard(port_id)
+        else:
+            self._hidden.add(port_id)
+        items = self._curves.get(port_id)
+        if items is not None:
+            items[0].setVisible(visible)
+            items[1].setVisible(visible and self._banded(port_id))
+
+    def _banded(self, port_id: str) -> bool:
+        series = self._series.get(port_id)
+        return series is not None and series.banded
+
+    def set_log(self, log: bool) -> None:
+        """Logarithmic power axis: a 0.5 W standby stays visible beside a 2 kW kettle."""
+        if log == self._log:
+            return
+        self._log = log
+        self.plot.setLogMode(y=log)
+        self.show_series(self._series)
+
+    def show_range(self, start: float, end: float) -> None:
+        """Set the visible time range without emitting `range_changed`."""
+        self._setting_range = True
+        try:
+            self.plot.setXRange(start, end, padding=0)
+        finally:
+            self._setting_range = False
+
+    def view_range(self) -> tuple[float, float]:
+        low, high = self.plot.getViewBox().viewRange()[0]
+        return float(low), float(high)
+
+    def show_series(self, series: Mapping[str, PlotSeries]) -> None:
+        """Replace the curves (ports not in `series` are removed)."""
+        self._series = dict(series)
+        for port_id in list(self._curves):
+            if port_id not in series:
+                for item in self._curves.pop(port_id):
+                    self.plot.removeItem(item)
+        for port_id, data in series.items():
+            items = self._curves.get(port_id)
+            if items is None:
+                items = self._curves[port_id] = self._make_items(port_id)
+            mean, band = items
+            mean.setData(data.t, self._y(data.mean), skipFiniteCheck=True)
+            if data.banded:
+                # The band as one vertical stroke per bucket, from its min to its max: strokes
+                # draw in linear time, where a filled polygon of jagged data does not.
+                xs = np.repeat(data.t, 2)
+                ys = np.empty(xs.size)
+                ys[0::2] = self._y(data.min)
+                ys[1::2] = self._y(data.max)
+                band.setData(xs, ys, connect="pairs", skipFiniteCheck=True)
+            visible = port_id not in self._hidden
+            mean.setVisible(visible)
+            band.setVisible(visible and data.banded)
+
+    def _y(self, values: np.ndarray) -> np.ndarray:
+        """Values as the axis wants them (PlotCurveItem takes log10 itself: none here)."""
+        if not self._log:
+            return values
+        return np.log10(np.maximum(values, LOG_FLOOR_W))
+
+    def _make_items(self, port_id: str) -> tuple[pg.PlotCurveItem, pg.PlotCurveItem]:
+        color = QColor(self._color_of(port_id))
+        mean = pg.PlotCurveItem(pen=pg.mkPen(color, width=0), antialias=False)  # cosmetic 1 px
+        band_color = QColor(color)
+        band_color.setAlpha(60)
+        band = pg.PlotCurveItem(pen=pg.mkPen(band_color, width=0), antialias=False)
+        self.plot.addItem(band)
+        self.plot.addItem(mean)
+        return mean, band
+
+    def show_episodes(self, lanes: Mapping[str, Lane]) -> None:
+        """One lane per port: phantom episodes (orange) and the time it stayed cut (grey)."""
+        for item in self._lane_items:
+            self.lanes.removeItem(item)
+        self._lane_items = []
+        ticks = []
+        for row, (port_id, lane) in enumerate(lanes.items()):
+            ticks.append((row + LANE_H / 2, self._names.get(port_id, port_id)[:12]))
+            for spans, color in ((lane.episodes, EPISODE_COLOR), (lane.cuts, CUT_COLOR)):
+                if not spans:
+                    continue
+                x0 = np.array([s for s, _e in spans], dtype=float)
+                x1 = np.array([e for _s, e in spans], dtype=float)
+                bars = pg.BarGraphItem(
+                    x0=x0, x1=x1, y0=np.full(x0.size, row + 0.1), height=LANE_H * 0.8,
+                    brush=color, pen=pg.mkPen(None),
+                )  # fmt: skip
+                self.lanes.addItem(bars)
+                self._lane_items.append(bars)
+        self.lanes.getAxis("left").setTicks([ticks])
+        self.lanes.setYRange(0, max(1, len(lanes)), padding=0.05)
+
+    # -- crosshair ---------------------------------------------------------------------------
+    def _mouse_moved(self, pos: QPointF) -> None:
+        box = self.plot.getViewBox()
+        if not self.plot.sceneBoundingRect().contains(pos):
+            self._vline.setVisible(False)
+            self._hline.setVisible(False)
+            self.readout.setText("")
+            return
+        point = box.mapSceneToView(pos)
+        self.readout_at(point.x(), point.y())
+
+    def readout_at(self, x: float, y: float) -> str:
+        """Move the crosshair to time `x` and show each visible port's power there."""
+        self._vline.setPos(x)
+        self._hline.setPos(y)
+        self._vline.setVisible(True)
+        self._hline.setVisible(True)
+        lines = [datetime.fromtimestamp(x).strftime("%Y-%m-%d %H:%M:%S")]
+        for port_id, data in self._series.items():
+            if port_id in self._hidden or data.t.size == 0:
+                continue
+            index = int(np.clip(np.searchsorted(data.t, x, side="right") - 1, 0, data.t.size - 1))
+            name = self._names.get(port_id, port_id)
+            value = f"{_watts(data.mean[index])}"
+            if data.banded:
+                value += f" ({_watts(data.min[index])}–{_watts(data.max[index])})"
+            lines.append(f"{name}: {value}")
+        text = "\n".join(lines)
+        self.readout.setText(text)
+        (x0, _x1), (_y0, y1) = self.plot.getViewBox().viewRange()
+        self.readout.setPos(x0, y1)
+        return text
+
+    def _x_range_changed(self, _box, x_range) -> None:
+        if not self._setting_range:
+            self.range_changed.emit(float(x_range[0]), float(x_range[1]))
+
+
+def _watts(value: float) -> str:
+    if value >= 1000:
+        return f"{value / 1000:.2f} kW"
+    if value >= 10:
+        return f"{value:.0f} W"
+    return f"{value:.2f} W"
