@@ -59,7 +59,11 @@ async def read_json_body(
     if request.content_length is not None and request.content_length > limit:
         raise too_large(limit)
     try:
-        raw = await asyncio.wait_for(request.read(), timeout_s)
+        if request.content.is_eof():  # the usual small body came with the headers: no timer
+            raw = await request.read()
+        else:
+            async with asyncio.timeout(timeout_s):
+                raw = await request.read()
     except web.HTTPRequestEntityTooLarge:  # a chunked body beyond every route's limit
         raise too_large(limit) from None
     except TimeoutError:

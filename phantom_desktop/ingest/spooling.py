@@ -52,9 +52,13 @@ class Vouched:
         self._users: dict[str, str] = {}  # credential key -> user id
         self._ports: dict[str, _KnownPort] = {}
 
-    def remember(self, key: str, user_id: str, ports: dict[str, PortStatus]) -> None:
-        self._users[key] = user_id
-        for port_id, status in ports.items():
+    def remember(self, key: str, user_id: str, port_id: str, status: PortStatus) -> None:
+        """A committed reading of this credential for this port (cheap when nothing changed:
+        it runs for every reading)."""
+        if self._users.get(key) != user_id:
+            self._users[key] = user_id
+        known = self._ports.get(port_id)
+        if known is None or known.status != status or known.user_id != user_id:
             self._ports[port_id] = _KnownPort(user_id, status)
 
     def forget_port(self, port_id: str) -> None:

@@ -304,6 +304,10 @@ class Writer:
                         rules, open_event.started_at, open_event.detected_at, open_event.power_w
                     )
                     self._open_events[port_id] = open_event.id
+                elif open_event is not None:  # turned off (command line) while we were stopped
+                    last = sql.last_reading_at(conn, port_id) or open_event.detected_at
+                    sql.close_event(conn, open_event.id, max(last, open_event.detected_at))
+                    self._detectors[port_id] = PortDetector(rules)
                 else:
                     self._detectors[port_id] = PortDetector(rules)
                 past = learning_readings(conn, port_id, rules.threshold_w)
@@ -338,11 +342,11 @@ class Writer:
         if error is not None:
             batch.errors.append((submission, error))
             return
-        statuses = {values.port_id: ports[values.port_id].status for values in submission.readings}
-        self._outage.vouched.remember(key, credential.user_id, statuses)
+        vouch = self._outage.vouched.remember
         entries = []
         for values in submission.readings:
             port = ports[values.port_id]
+            vouch(key, credential.user_id, port.id, port.status)
             verdict = self._judge(conn, port, values, batch)
             entries.append((values, verdict.phantom, port.status))
             batch.rows.append(

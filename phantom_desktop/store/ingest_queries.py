@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from phantom_desktop.core.detection import EpisodeDetected, EpisodeEnded
@@ -86,7 +86,11 @@ def stored_reading_keys(
 
 
 def open_events(conn: Connection, port_ids: Collection[str]) -> dict[str, OpenEvent]:
-    """The open phantom event of each of these ports that has one."""
+    """The open phantom event of each of these ports that has one.
+
+    A port has at most one: should an older one have been left open (a crash of an earlier
+    version), it is closed where the newer one starts, so resuming never picks one at random.
+    """
     rows = conn.execute(
         select(
             PhantomEvent.port_id,
@@ -94,9 +98,31 @@ def open_events(conn: Connection, port_ids: Collection[str]) -> dict[str, OpenEv
             PhantomEvent.started_at,
             PhantomEvent.detected_at,
             PhantomEvent.power_w,
-        ).where(PhantomEvent.port_id.in_(port_ids), PhantomEvent.ended_at.is_(None))
+        )
+        .where(PhantomEvent.port_id.in_(port_ids), PhantomEvent.ended_at.is_(None))
+        .order_by(PhantomEvent.id)
     )
-    return {row[0]: OpenEvent(row[1], row[2], row[3], row[4]) for row in rows}
+    found: dict[str, OpenEvent] = {}
+    for port_id, event_id, started_at, detected_at, power_w in rows:
+        newer = OpenEvent(event_id, started_at, detected_at, power_w)
+        older = found.get(port_id)
+        if older is not None:
+            close_event(conn, older.id, max(older.detected_at, newer.started_at))
+        found[port_id] = newer
+    return found
+
+
+def close_event(conn: Connection, event_id: int, ended_at: datetime) -> None:
+    """End an event whose episode's energy is unknown (its port was cut while the app was
+    stopped, or a newer event superseded it): its recorded energy is kept."""
+    conn.execute(update(PhantomEvent).where(PhantomEvent.id == event_id).values(ended_at=ended_at))
+
+
+def last_reading_at(conn: Connection, port_id: str) -> datetime | None:
+    """When this port's latest reading was measured."""
+    return conn.scalar(
+        select(func.max(PowerReading.timestamp)).where(PowerReading.port_id == port_id)
+    )
 
 
 def insert_event(

@@ -24,7 +24,6 @@ from paho.mqtt.reasoncodes import ReasonCode
 from phantom_desktop.core.readings import ReadingValues
 from phantom_desktop.ingest.messages import (
     CREATED,
-    UNAVAILABLE,
     CommittedBatch,
     Outcome,
     PortCommand,
@@ -40,6 +39,7 @@ from phantom_desktop.ingest.mqtt.families import FAMILIES
 from phantom_desktop.ingest.mqtt.router import Router
 from phantom_desktop.ingest.mqtt.status import MqttStats, MqttStatus, PlugState, State
 from phantom_desktop.ingest.mqtt.tasmota import Tasmota
+from phantom_desktop.ingest.retry import is_transient
 from phantom_desktop.ingest.serial.status import LogThrottle
 from phantom_desktop.ingest.writer import Writer
 
@@ -311,7 +311,7 @@ class MqttSource:
                 stored += len(outcome.readings)
                 self._remember(tag.key)
                 finished.append(tag.entry)
-            elif outcome.status == UNAVAILABLE and tag.submission is not None:
+            elif is_transient(outcome.status) and tag.submission is not None:  # 503, 429
                 self._stats.count("retried", len(tag.submission.readings))
                 self._retry.append(tag.submission)
             else:
