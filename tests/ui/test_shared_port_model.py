@@ -67,7 +67,7 @@ def test_a_port_added_in_the_ports_tab_shows_on_the_monitor(qtbot, open_window):
     assert cell(window.ports_panel.view, port_id, PortColumn.NAME) == "Heater"
     assert cell(window.ports_panel.view, port_id, PortColumn.DEVICE) == "(no device)"
     assert window.monitor_stack.currentWidget() is window.plot_box
-    assert window.plot.curve(port_id) is not None
+    assert window.plot.port_name(port_id) == "Heater"
 
 
 def test_a_port_turned_off_in_the_tab_can_be_turned_on_from_the_monitor(

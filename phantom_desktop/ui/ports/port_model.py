@@ -17,7 +17,7 @@ from PySide6.QtGui import QFontDatabase
 
 from phantom_desktop.core.enums import PortStatus
 from phantom_desktop.core.rhythm import RhythmOverride
-from phantom_desktop.ingest.messages import CommittedBatch
+from phantom_desktop.ingest.messages import CommittedBatch, StoredReading
 from phantom_desktop.store.window_queries import WindowPort
 from phantom_desktop.ui.common import formatting, palette
 from phantom_desktop.ui.common.keyed_model import CENTER, RIGHT, STATUS_ROLE, KeyedTableModel
@@ -294,19 +294,26 @@ class PortModel(KeyedTableModel[WindowPort]):
         def current(position: int) -> WindowPort:
             return changed.get(position, self._rows[position])
 
-        for reading in batch.readings:
-            position = self.position(reading.port_id)
+        newest: dict[str, StoredReading] = {}  # per port: the latest timestamp (later wins ties)
+        last: dict[str, StoredReading] = {}  # per port: the last committed (status, phantom)
+        for reading in batch.readings:  # a dict step per reading: this runs on the GUI thread
+            seen = newest.get(reading.port_id)
+            if seen is None or reading.timestamp >= seen.timestamp:
+                newest[reading.port_id] = reading
+            last[reading.port_id] = reading
+        for port_id, reading in last.items():
+            position = self.position(port_id)
             if position is None:
-                unknown.add(reading.port_id)
+                unknown.add(port_id)
                 continue
-            row = current(position)
-            if row.last_reading_at is None or reading.timestamp >= row.last_reading_at:
+            row, latest = current(position), newest[port_id]
+            if row.last_reading_at is None or latest.timestamp >= row.last_reading_at:
                 row = replace(
                     row,
-                    power=reading.power,
-                    voltage=reading.voltage,
-                    current=reading.current,
-                    last_reading_at=reading.timestamp,
+                    power=latest.power,
+                    voltage=latest.voltage,
+                    current=latest.current,
+                    last_reading_at=latest.timestamp,
                 )
             changed[position] = replace(row, status=reading.port_status, in_phantom=reading.phantom)
         for alert in batch.alerts:
@@ -331,7 +338,6 @@ class PortModel(KeyedTableModel[WindowPort]):
             position = self.position(note.port_id)
             if position is not None:
                 changed[position] = replace(current(position), rhythm_note=note.text)
-        for position in sorted(changed):
-            if changed[position] != self._rows[position]:
-                self.replace_at(position, changed[position], _LIVE_FIRST, _LIVE_LAST)
+        really = {p: row for p, row in changed.items() if row != self._rows[p]}
+        self.replace_many(really, _LIVE_FIRST, _LIVE_LAST)  # one signal per batch, not per row
         return unknown
