@@ -39,8 +39,8 @@ def test_both_views_show_one_model_with_their_own_columns(qtbot, open_window, ma
         "Port", "Device", "Voltage", "Current", "Power", "Status", "Threshold", "Last reading",
     ]  # fmt: skip
     assert shown_headers(tab) == [
-        "Port", "Device", "ID", "Threshold", "Min. duration", "Auto-cut", "Status", "Power",
-        "Detection",
+        "Port", "Device", "ID", "Threshold", "Always on", "Min. duration", "Auto-cut", "Status",
+        "Power", "Detection",
     ]  # fmt: skip
     assert cell(panel, tv.port_id, PortColumn.POWER) == cell(tab, tv.port_id, PortColumn.POWER)
     assert cell(tab, tv.port_id, PortColumn.POWER) == "88.0 W"

@@ -56,6 +56,7 @@ class PortColumn(enum.IntEnum):
     AUTO_CUT = 9
     LAST_READING = 10
     DETECTION = 11
+    ALWAYS_ON = 12
 
 
 def port_state(port: WindowPort) -> str:
@@ -84,6 +85,7 @@ _NUMERIC = {
     PortColumn.THRESHOLD,
     PortColumn.MIN_DURATION,
     PortColumn.LAST_READING,
+    PortColumn.ALWAYS_ON,
 }
 _LIVE_FIRST, _LIVE_LAST = PortColumn.VOLTAGE, PortColumn.DETECTION  # what a batch can change
 OVERRIDE_TEXT = {
@@ -125,6 +127,7 @@ class PortModel(KeyedTableModel[WindowPort]):
         "Auto-cut",
         "Last reading",
         "Detection",
+        "Always on",
     )
 
     reloaded = Signal()  # a fresh list of ports was taken in (`set_rows`)
@@ -168,6 +171,8 @@ class PortModel(KeyedTableModel[WindowPort]):
                 return "Cut" if row.auto_cut else "Report only"
             case PortColumn.DETECTION:
                 return detection_text(row)
+            case PortColumn.ALWAYS_ON:
+                return "—" if row.always_on_w is None else formatting.watts(row.always_on_w)
             case _:
                 return formatting.local_time(row.last_reading_at)
 
@@ -184,6 +189,8 @@ class PortModel(KeyedTableModel[WindowPort]):
                 return row.threshold_w
             case PortColumn.MIN_DURATION:
                 return row.min_duration_s
+            case PortColumn.ALWAYS_ON:
+                return missing if row.always_on_w is None else row.always_on_w
             case PortColumn.LAST_READING:
                 return missing if row.last_reading_at is None else row.last_reading_at.timestamp()
         return super().sort_value(row, column)
@@ -227,6 +234,11 @@ class PortModel(KeyedTableModel[WindowPort]):
                 return NO_RELAY_TOOLTIP
             case PortColumn.DETECTION:
                 return row.rhythm_note or DETECTION_TOOLTIP
+            case PortColumn.ALWAYS_ON:
+                return (
+                    "The floor it never went below for long over the last 48 h (a low percentile"
+                    " of its 1-minute means): what it draws around the clock"
+                )
         return None
 
     # -- changes --------------------------------------------------------------------------------
