@@ -24,7 +24,6 @@ from phantom_desktop.core.alert_text import phantom_alert_message
 from phantom_desktop.core.detection import EpisodeEnded, PortDetector, Verdict
 from phantom_desktop.core.enums import CutReason, PortStatus
 from phantom_desktop.core.readings import ReadingValues
-from phantom_desktop.core.rhythm import PROGRAMME_WINDOW_S as LEARN_WINDOW_S
 from phantom_desktop.core.tariff import Tariff
 from phantom_desktop.ingest.admission import (
     CROWDED_OUT,
@@ -53,7 +52,7 @@ from phantom_desktop.ingest.spool import Spool
 from phantom_desktop.ingest.spooling import PROBE_INTERVAL_S, Outage
 from phantom_desktop.store import ingest_queries as sql
 from phantom_desktop.store.lookups import CachedPort, Credential, Lookups
-from phantom_desktop.store.port_rhythm import recent_power
+from phantom_desktop.store.port_rhythm import learning_readings
 from phantom_desktop.store.rollups import RollupKeeper
 
 log = logging.getLogger(__name__)
@@ -318,7 +317,8 @@ class Writer:
                     self._detectors[port_id] = PortDetector(rules)
                 else:
                     self._detectors[port_id] = PortDetector(rules)
-                self._detectors[port_id].rhythm.learn(recent_power(conn, port_id, LEARN_WINDOW_S))
+                past = learning_readings(conn, port_id, rules.threshold_w)
+                self._detectors[port_id].rhythm.learn(past)
         for port_id, port in ports.items():
             batch.touched_ports.add(port_id)
             detector = self._detectors[port_id]

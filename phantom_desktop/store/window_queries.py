@@ -13,7 +13,7 @@ from sqlalchemy import and_, desc, or_, select, update
 from sqlalchemy.orm import Session
 
 from phantom_desktop.core.enums import PortStatus
-from phantom_desktop.store import repository
+from phantom_desktop.store import port_rhythm, repository
 from phantom_desktop.store.database import affected_rows
 from phantom_desktop.store.models import (
     Notification,
@@ -48,6 +48,7 @@ class WindowPort:
     rhythm_seen: str | None = None  # what detection recognised, e.g. "cycling, ~40 min rhythm"
     rhythm_since: datetime | None = None
     rhythm_note: str | None = None  # live: why the current low phase is not standby (yet)
+    always_on_w: float | None = None  # its floor over the last 48 h (None: no data)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +131,7 @@ def load_ports(
                 port.rhythm_override,
                 port.rhythm_seen,
                 port.rhythm_since,
+                always_on_w=port_rhythm.always_on_w(session.connection(), port.id),
             )
         )
     return ports_read

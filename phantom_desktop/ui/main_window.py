@@ -38,7 +38,9 @@ from phantom_desktop.ui.common.palette import PortColors
 from phantom_desktop.ui.common.widgets import title_label
 from phantom_desktop.ui.history.history_views import HistoryViews
 from phantom_desktop.ui.live_bridge import LiveBridge
-from phantom_desktop.ui.monitor.live_plot import CAPACITY, WINDOW_S, LivePlot
+from phantom_desktop.ui.monitor.display_clock import DisplayClock
+from phantom_desktop.ui.monitor.live_plot import CAPACITY, WINDOW_S
+from phantom_desktop.ui.monitor.plot_panel import PlotPanel
 from phantom_desktop.ui.monitor.sources_panel import SourcesPanel
 from phantom_desktop.ui.monitor.welcome_panel import WelcomePanel
 from phantom_desktop.ui.ports.port_control import PortControl
@@ -63,6 +65,14 @@ SETTINGS_GROUP = "MainWindow"
 SETTINGS_VERSION = 1
 # The ports panel's columns; "portsHeader" held the state of its own model's eight columns.
 PORTS_HEADER_KEY = "portsPanelHeader"
+SOURCES_EVERY_S = 1.0  # the serial meters' counters refresh once a second
+
+
+def string_list(value: object) -> list[str]:
+    """A list read back from QSettings: an INI file returns a single item as a bare string."""
+    if isinstance(value, str):
+        return [value]
+    return [str(item) for item in value] if isinstance(value, list) else []
 
 
 def window_settings(config_dir: Path) -> QSettings:
@@ -92,7 +102,8 @@ class MainWindow(QMainWindow):
         colors = self._colors = PortColors()
         self.ports_model = PortModel(colors, self)  # the one port model: Monitor and Ports tab
         self.alerts_model = AlertsModel(self)
-        self.plot = LivePlot(colors)
+        self.plot_panel = PlotPanel(colors)
+        self.plot = self.plot_panel.plot
         self.status = StatusBar(
             services.listen_url,
             services.db_description,
@@ -154,7 +165,7 @@ class MainWindow(QMainWindow):
         plot_layout = QVBoxLayout(plot_box)
         plot_layout.setContentsMargins(0, 0, 0, 6)
         plot_layout.addWidget(title_label(f"Live power · last {WINDOW_S / 60:g} minutes"))
-        plot_layout.addWidget(self.plot)
+        plot_layout.addWidget(self.plot_panel)
         services = self._services
         settings = services.settings
         base_url = device_base_url(services.listen_url, settings.http_host, settings.http_port)
@@ -186,6 +197,10 @@ class MainWindow(QMainWindow):
             splitter.setHandleWidth(10)
 
         monitor = QWidget()
+        # The Monitor's one display timer: it runs only while the tab shows (issue 8, item 9).
+        self.clock = DisplayClock(monitor, self.plot.pacer)
+        self.clock.add(self.plot.redraw)
+        self.clock.add(self.sources_panel.refresh, every_s=SOURCES_EVERY_S)
         layout = QVBoxLayout(monitor)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addWidget(self.main_splitter)
@@ -230,16 +245,15 @@ class MainWindow(QMainWindow):
             return
         self._live = True
         self.bridge.start()
-        self.plot.start()
+        self.clock.start()
         self.status.start()
-        self.sources_panel.start()
         self.loaded.emit()
 
     def _ports_shown(self) -> None:
         """The port list was loaded (here or by the Ports tab): curves and greeting follow it."""
         ports = self.ports_model.rows()
         self.monitor_stack.setCurrentWidget(self.plot_box if ports else self.welcome)
-        self.plot.set_ports((port.id, port.name) for port in ports)
+        self.plot_panel.set_ports((port.id, port.name) for port in ports)
 
     def _add_first_device(self) -> None:
         self.workspace.setCurrentWidget(self.workspace.devices_tab)
@@ -338,6 +352,8 @@ class MainWindow(QMainWindow):
                 self.ports_panel.view.horizontalHeader().restoreState(
                     settings.value(PORTS_HEADER_KEY)
                 )
+                hidden = string_list(settings.value("hiddenPorts", []))
+                self.plot_panel.restore(hidden, settings.value("logPower") in (True, "true"))
                 return
         except (TypeError, ValueError):
             log.warning("ignoring unreadable window state in %s", settings.fileName())
@@ -356,6 +372,9 @@ class MainWindow(QMainWindow):
         settings.setValue("mainSplitter", self.main_splitter.saveState())
         settings.setValue("leftSplitter", self.left_splitter.saveState())
         settings.setValue(PORTS_HEADER_KEY, self.ports_panel.view.horizontalHeader().saveState())
+        hidden, log_power = self.plot_panel.state()
+        settings.setValue("hiddenPorts", hidden)
+        settings.setValue("logPower", log_power)
         settings.endGroup()
         settings.sync()
 
@@ -365,10 +384,9 @@ class MainWindow(QMainWindow):
             return
         self._shut_down = True
         self.bridge.stop()
-        self.plot.stop()
+        self.clock.stop()
         self.status.stop()
         self.tray.hide()
-        self.sources_panel.stop()
         self.serial.close()
         self.history.close()
         self.plugs.close()

@@ -107,8 +107,7 @@ class Workspace(QTabWidget):
                 seen = newest.get(port.device_id)
                 if seen is None or reading.timestamp > seen:
                     newest[port.device_id] = reading.timestamp
-        for device_id, at in newest.items():
-            self.devices_tab.model.saw_reading(device_id, at)
+        self.devices_tab.model.saw_readings(newest)
 
     def show_port(self, port_id: str) -> None:
         """Switch to the Ports tab with the port selected."""

@@ -12,6 +12,7 @@ from phantom_desktop.config import AppPaths
 from phantom_desktop.store.database import open_store, session_factory
 from phantom_desktop.store.models import Notification, PowerReading
 from phantom_desktop.store.repository import ensure_local_user
+from phantom_desktop.store.rollups import insert_readings_with_rollups
 
 T0 = datetime(2026, 11, 20, 12, tzinfo=UTC)
 
@@ -172,7 +173,13 @@ def test_port_rhythm_override_and_what_was_recognised(cli, port):
 
 def test_port_suggest_tells_a_fridge_its_low_phases_are_rests(cli, port):
     cycle = [95.0] * 600 + [1.5] * 1800  # 10 min run, 30 min rest, one reading a second
-    store_readings(port["id"], cycle * 12)
+    rows = [
+        {"port_id": port["id"], "timestamp": T0 + timedelta(seconds=i), "voltage": 230.0,
+         "current": p / 230.0, "power": p, "source": "http"}
+        for i, p in enumerate(cycle * 12)
+    ]  # fmt: skip
+    with _default_store() as s:
+        insert_readings_with_rollups(s.connection(), rows)  # as the writer stores them
     suggestion = cli("port", "suggest", port["id"], "--json").json()
     assert (
         "It cycles (~40 min rhythm): its low phases are rests between runs"

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from phantom_desktop.core.readings import ReadingValues
 from phantom_desktop.ingest.messages import CommittedBatch, Outcome, Submission
 from phantom_desktop.ingest.writer import Writer
-from phantom_desktop.store import repository
+from phantom_desktop.store import port_rhythm, repository, summaries, window_queries
 from phantom_desktop.store.database import open_store, session_factory
 from phantom_desktop.store.models import Notification, PhantomEvent, Port
 
@@ -104,3 +104,30 @@ def test_a_restarted_writer_remembers_the_fridge_rhythm_and_never_cuts_it(fridge
     [(action, message)] = events(engine, port_id, later)
     assert action == "auto_cut"
     assert "longer than any rest of its ~" in message and "→ cut" in message
+
+
+def test_a_week_is_learned_from_the_rollups_when_few_raw_readings_are_read(
+    fridge_port, monkeypatch
+):
+    engine, device_id, port_id = fridge_port
+    t = replay(engine, device_id, port_id, FRIDGE_DAY, START)
+    monkeypatch.setattr(port_rhythm, "RAW_ROWS", 30)  # ten minutes raw, the day from rollups
+    with engine.connect() as conn:
+        past = port_rhythm.learning_readings(conn, port_id, 5.0)
+    assert 30 < len(past) < 4000  # a day of minutes (one or two readings each) and 30 raw
+    with engine.begin() as conn:
+        conn.execute(Port.__table__.update().values(auto_cut=True))
+    replay(engine, device_id, port_id, FRIDGE_DAY[:8], t)
+    assert events(engine, port_id, t) == []
+
+
+def test_suggest_threshold_tells_the_fridge_about_its_rhythm_and_floor(fridge_port):
+    engine, device_id, port_id = fridge_port
+    replay(engine, device_id, port_id, FRIDGE_DAY, START)
+    with session_factory(engine).begin() as s:
+        user_id = repository.ensure_local_user(s).id
+        explanation = summaries.suggest_port_threshold(s, user_id, port_id).explanation
+        [shown] = window_queries.load_ports(s, user_id)
+    assert "It cycles (~4" in explanation and "its low phases are rests between runs" in explanation
+    assert "Always-on floor over 48 h (low percentile of its 1-minute means): 1.4 W." in explanation
+    assert shown.always_on_w == pytest.approx(1.4, abs=0.05)

@@ -53,3 +53,15 @@ def test_the_owners_setting_wins_over_what_was_recognised(qtbot):
         [WindowPort("p1", "TV", None, None, 5.0, rhythm_override="standby", rhythm_seen="x")]
     )
     assert detection(model) == "Plain standby (your setting)"
+
+
+def test_the_always_on_floor_sits_beside_the_threshold(qtbot):
+    model = PortModel()
+    model.set_rows(
+        [
+            WindowPort("p1", "Fridge", None, None, 5.0, always_on_w=1.4),
+            WindowPort("p2", "New plug", None, None, 5.0),
+        ]
+    )
+    assert model.index(0, PortColumn.ALWAYS_ON).data() == "1.4 W"
+    assert model.index(1, PortColumn.ALWAYS_ON).data() == "—"

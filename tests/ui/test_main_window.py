@@ -25,12 +25,6 @@ def cell(window: MainWindow, port_id: str, column: Column) -> str:
     raise AssertionError(f"port {port_id} is not in the table")
 
 
-def curve_power(curve) -> list[float]:
-    """The y values handed to a plot curve (empty before its first setData)."""
-    power = curve.getOriginalDataset()[1]
-    return [] if power is None else list(power)
-
-
 def test_start_state_is_loaded_from_the_database(open_window, make_plug):
     tv = make_plug("TV", threshold_w=5)
     tv.send(98.0, 101.5)
@@ -56,9 +50,8 @@ def test_live_readings_reach_plot_and_table(qtbot, open_window, make_plug):
     qtbot.waitUntil(lambda: cell(window, tv.port_id, Column.POWER) == "103.7 W")
     assert cell(window, tv.port_id, Column.VOLTAGE) == "230.0 V"
     assert cell(window, tv.port_id, Column.STATUS) == "Active"
-    curve = window.plot.curve(tv.port_id)
-    qtbot.waitUntil(lambda: curve_power(curve) == [100.0, 103.7])
-    assert curve.name() == "TV"
+    qtbot.waitUntil(lambda: list(window.plot.drawn(tv.port_id)[1]) == [100.0, 103.7])
+    assert window.plot.port_name(tv.port_id) == "TV"
     qtbot.waitUntil(lambda: "readings/s" in window.status.rate_label.text())
     assert window.status.listen_label.text() == "Ingestion off"
     assert window.status.db_label.text().startswith("Database: sqlite:///")
@@ -156,7 +149,7 @@ def test_a_port_created_later_shows_up(qtbot, open_window, make_plug):
 
     qtbot.waitUntil(lambda: window.ports_model.row(fridge.port_id) is not None)
     qtbot.waitUntil(lambda: cell(window, fridge.port_id, Column.POWER) == "85.0 W")
-    assert window.plot.curve(fridge.port_id).name() == "Fridge"
+    assert window.plot.port_name(fridge.port_id) == "Fridge"
     qtbot.waitUntil(lambda: list(window.plot.series(fridge.port_id)[1]) == [85.0])
 
 
@@ -175,7 +168,7 @@ def test_another_users_ports_stay_out(qtbot, services, open_window):
         window.apply_batch(CommittedBatch(readings=[reading]))
 
     assert window.ports_model.rowCount() == 0
-    assert window.plot.curve(port_id) is None
+    assert window.plot.port_name(port_id) is None
     with qtbot.assertNotEmitted(window.ports_reloaded, wait=300):
         window.apply_batch(CommittedBatch(readings=[reading]))  # known to be foreign now
 

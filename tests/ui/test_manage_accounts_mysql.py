@@ -73,7 +73,7 @@ def check_window(qtbot, services, settings, name: str, me: Account, other: Accou
         assert [port.id for port in window.ports_model.rows()] == [me.port_id]
         assert window.alerts_model.rowCount() == 1
         assert window.alerts_model.alert_at(0).port_id == me.port_id
-        assert window.plot.curve(other.port_id) is None
+        assert window.plot.port_name(other.port_id) is None
 
         assert post_reading(services.listen_url, other.token, other.port_id, 1.0)[0] == 201
         assert post_reading(services.listen_url, me.token, me.port_id, 77.0)[0] == 201

@@ -39,8 +39,8 @@ def test_both_views_show_one_model_with_their_own_columns(qtbot, open_window, ma
         "Port", "Device", "Voltage", "Current", "Power", "Status", "Threshold", "Last reading",
     ]  # fmt: skip
     assert shown_headers(tab) == [
-        "Port", "Device", "ID", "Threshold", "Min. duration", "Auto-cut", "Status", "Power",
-        "Detection",
+        "Port", "Device", "ID", "Threshold", "Always on", "Min. duration", "Auto-cut", "Status",
+        "Power", "Detection",
     ]  # fmt: skip
     assert cell(panel, tv.port_id, PortColumn.POWER) == cell(tab, tv.port_id, PortColumn.POWER)
     assert cell(tab, tv.port_id, PortColumn.POWER) == "88.0 W"
@@ -67,7 +67,7 @@ def test_a_port_added_in_the_ports_tab_shows_on_the_monitor(qtbot, open_window):
     assert cell(window.ports_panel.view, port_id, PortColumn.NAME) == "Heater"
     assert cell(window.ports_panel.view, port_id, PortColumn.DEVICE) == "(no device)"
     assert window.monitor_stack.currentWidget() is window.plot_box
-    assert window.plot.curve(port_id) is not None
+    assert window.plot.port_name(port_id) == "Heater"
 
 
 def test_a_port_turned_off_in_the_tab_can_be_turned_on_from_the_monitor(

@@ -127,6 +127,15 @@ class KeyedTableModel(QAbstractTableModel, Generic[RowT]):
         self._rows[position] = row
         self.row_changed(position, first, last)
 
+    def replace_many(self, rows: dict[int, RowT], first: int, last: int) -> None:
+        """Swap in changed rows (same ids) and announce them with one signal, not one per row:
+        live batches change many rows, and every signal runs its slots on the GUI thread."""
+        if not rows:
+            return
+        for position, row in rows.items():
+            self._rows[position] = row
+        self.dataChanged.emit(self.index(min(rows), first), self.index(max(rows), last))
+
     def position(self, key: Hashable) -> int | None:
         return self._index.get(key)
 

@@ -82,12 +82,14 @@ class DevicesModel(KeyedTableModel):
             return "Never used" if used is None else f"Last used {formatting.local_time(used)}"
         return None
 
-    def saw_reading(self, device_id: str, at: datetime) -> None:
-        """A reading of one of the device's ports was committed at `at`."""
-        position = self.position(device_id)
-        if position is None:
-            return
-        row: DeviceSummary = self._rows[position]
-        if row.last_reading_at is None or at > row.last_reading_at:
-            column = DeviceColumn.LAST_READING
-            self.replace_at(position, replace(row, last_reading_at=at), column, column)
+    def saw_readings(self, newest: dict[str, datetime]) -> None:
+        """Readings of these devices' ports were committed, the newest at these times."""
+        changed = {}
+        for device_id, at in newest.items():
+            position = self.position(device_id)
+            if position is None:
+                continue
+            row: DeviceSummary = self._rows[position]
+            if row.last_reading_at is None or at > row.last_reading_at:
+                changed[position] = replace(row, last_reading_at=at)
+        self.replace_many(changed, DeviceColumn.LAST_READING, DeviceColumn.LAST_READING)

@@ -1,6 +1,7 @@
-"""The serial meters panel: each source's state, readings per second and errors, once a second.
+"""The serial meters panel: each source's state, readings per second and errors.
 
-It only reads `SerialSource.status` snapshots (a copy taken under a short lock), so the GUI
+The Monitor's display clock refreshes it once a second while the tab shows. It only reads
+`SerialSource.status` snapshots (a copy taken under a short lock), so the GUI
 never waits for a serial port.
 """
 
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -32,7 +33,6 @@ from phantom_desktop.ui.settings.serial_labels import (
     short_name,
 )
 
-REFRESH_INTERVAL_MS = 1000
 MAX_VISIBLE_CARDS = 3
 EMPTY_TEXT = "No serial meters — Settings… to add one."
 
@@ -126,16 +126,7 @@ class SourcesPanel(QWidget):
         layout.addWidget(self._scroll)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
 
-        self._timer = QTimer(self)
-        self._timer.setInterval(REFRESH_INTERVAL_MS)
-        self._timer.timeout.connect(self.refresh)
         self.refresh()
-
-    def start(self) -> None:
-        self._timer.start()
-
-    def stop(self) -> None:
-        self._timer.stop()
 
     def card(self, name: str) -> SourceCard | None:
         return next((card for card in self.cards if card.name_label.text() == name), None)

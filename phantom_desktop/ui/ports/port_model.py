@@ -17,7 +17,7 @@ from PySide6.QtGui import QFontDatabase
 
 from phantom_desktop.core.enums import PortStatus
 from phantom_desktop.core.rhythm import RhythmOverride
-from phantom_desktop.ingest.messages import CommittedBatch
+from phantom_desktop.ingest.messages import CommittedBatch, StoredReading
 from phantom_desktop.store.window_queries import WindowPort
 from phantom_desktop.ui.common import formatting, palette
 from phantom_desktop.ui.common.keyed_model import CENTER, RIGHT, STATUS_ROLE, KeyedTableModel
@@ -56,6 +56,7 @@ class PortColumn(enum.IntEnum):
     AUTO_CUT = 9
     LAST_READING = 10
     DETECTION = 11
+    ALWAYS_ON = 12
 
 
 def port_state(port: WindowPort) -> str:
@@ -84,6 +85,7 @@ _NUMERIC = {
     PortColumn.THRESHOLD,
     PortColumn.MIN_DURATION,
     PortColumn.LAST_READING,
+    PortColumn.ALWAYS_ON,
 }
 _LIVE_FIRST, _LIVE_LAST = PortColumn.VOLTAGE, PortColumn.DETECTION  # what a batch can change
 OVERRIDE_TEXT = {
@@ -125,6 +127,7 @@ class PortModel(KeyedTableModel[WindowPort]):
         "Auto-cut",
         "Last reading",
         "Detection",
+        "Always on",
     )
 
     reloaded = Signal()  # a fresh list of ports was taken in (`set_rows`)
@@ -168,6 +171,8 @@ class PortModel(KeyedTableModel[WindowPort]):
                 return "Cut" if row.auto_cut else "Report only"
             case PortColumn.DETECTION:
                 return detection_text(row)
+            case PortColumn.ALWAYS_ON:
+                return "—" if row.always_on_w is None else formatting.watts(row.always_on_w)
             case _:
                 return formatting.local_time(row.last_reading_at)
 
@@ -184,6 +189,8 @@ class PortModel(KeyedTableModel[WindowPort]):
                 return row.threshold_w
             case PortColumn.MIN_DURATION:
                 return row.min_duration_s
+            case PortColumn.ALWAYS_ON:
+                return missing if row.always_on_w is None else row.always_on_w
             case PortColumn.LAST_READING:
                 return missing if row.last_reading_at is None else row.last_reading_at.timestamp()
         return super().sort_value(row, column)
@@ -227,6 +234,11 @@ class PortModel(KeyedTableModel[WindowPort]):
                 return NO_RELAY_TOOLTIP
             case PortColumn.DETECTION:
                 return row.rhythm_note or DETECTION_TOOLTIP
+            case PortColumn.ALWAYS_ON:
+                return (
+                    "The floor it never went below for long over the last 48 h (a low percentile"
+                    " of its 1-minute means): what it draws around the clock"
+                )
         return None
 
     # -- changes --------------------------------------------------------------------------------
@@ -282,19 +294,26 @@ class PortModel(KeyedTableModel[WindowPort]):
         def current(position: int) -> WindowPort:
             return changed.get(position, self._rows[position])
 
-        for reading in batch.readings:
-            position = self.position(reading.port_id)
+        newest: dict[str, StoredReading] = {}  # per port: the latest timestamp (later wins ties)
+        last: dict[str, StoredReading] = {}  # per port: the last committed (status, phantom)
+        for reading in batch.readings:  # a dict step per reading: this runs on the GUI thread
+            seen = newest.get(reading.port_id)
+            if seen is None or reading.timestamp >= seen.timestamp:
+                newest[reading.port_id] = reading
+            last[reading.port_id] = reading
+        for port_id, reading in last.items():
+            position = self.position(port_id)
             if position is None:
-                unknown.add(reading.port_id)
+                unknown.add(port_id)
                 continue
-            row = current(position)
-            if row.last_reading_at is None or reading.timestamp >= row.last_reading_at:
+            row, latest = current(position), newest[port_id]
+            if row.last_reading_at is None or latest.timestamp >= row.last_reading_at:
                 row = replace(
                     row,
-                    power=reading.power,
-                    voltage=reading.voltage,
-                    current=reading.current,
-                    last_reading_at=reading.timestamp,
+                    power=latest.power,
+                    voltage=latest.voltage,
+                    current=latest.current,
+                    last_reading_at=latest.timestamp,
                 )
             changed[position] = replace(row, status=reading.port_status, in_phantom=reading.phantom)
         for alert in batch.alerts:
@@ -319,7 +338,6 @@ class PortModel(KeyedTableModel[WindowPort]):
             position = self.position(note.port_id)
             if position is not None:
                 changed[position] = replace(current(position), rhythm_note=note.text)
-        for position in sorted(changed):
-            if changed[position] != self._rows[position]:
-                self.replace_at(position, changed[position], _LIVE_FIRST, _LIVE_LAST)
+        really = {p: row for p, row in changed.items() if row != self._rows[p]}
+        self.replace_many(really, _LIVE_FIRST, _LIVE_LAST)  # one signal per batch, not per row
         return unknown

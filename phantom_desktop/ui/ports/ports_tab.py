@@ -31,6 +31,7 @@ COLUMNS = (
     PortColumn.DEVICE,
     PortColumn.ID,
     PortColumn.THRESHOLD,
+    PortColumn.ALWAYS_ON,
     PortColumn.MIN_DURATION,
     PortColumn.AUTO_CUT,
     PortColumn.STATUS,
@@ -45,6 +46,7 @@ _COLUMN_WIDTHS = {
     PortColumn.STATUS: 115,  # fits "Off · no relay"
     PortColumn.POWER: 110,
     PortColumn.DETECTION: 230,
+    PortColumn.ALWAYS_ON: 90,
 }
 
 

@@ -1,0 +1,123 @@
+"""The live plot draws a bounded amount whatever the data: min/max per pixel column."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+from PySide6.QtGui import QColor
+
+from phantom_desktop.store.window_queries import PowerHistory
+from phantom_desktop.ui.common.palette import PortColors
+from phantom_desktop.ui.monitor.display_clock import DisplayClock
+from phantom_desktop.ui.monitor.live_plot import LivePlot
+
+PORTS = 16
+POINTS = 100_000
+
+
+@pytest.fixture
+def dense_plot(qtbot):
+    """16 ports with 100,000 noisy readings each over the last ten minutes, shown 800 px wide."""
+    colors = PortColors()
+    plot = LivePlot(colors, capacity=POINTS)
+    qtbot.addWidget(plot)
+    plot.resize(800, 400)
+    plot.show()
+    qtbot.waitExposed(plot)
+    now = time.time()
+    rng = np.random.default_rng(10)
+    plot.set_ports((f"port-{i}", f"w-{i}") for i in range(PORTS))
+    data = {}
+    for i in range(PORTS):
+        times = np.sort(rng.uniform(now - 590, now - 1, POINTS))
+        power = rng.uniform(40.0, 150.0, POINTS) + 5 * i
+        plot.backfill(f"port-{i}", PowerHistory(times, power, POINTS))
+        data[f"port-{i}"] = (times, power)
+    plot.redraw()
+    plot.colors = colors  # the test's handle on the colours the plot draws with
+    return plot, data
+
+
+def column_envelope(x, y, column_s):
+    columns = np.floor(np.asarray(x) / column_s).astype(np.int64)
+    out = {}
+    for column in np.unique(columns):
+        values = np.asarray(y)[columns == column]
+        out[int(column)] = (float(values.min()), float(values.max()))
+    return out
+
+
+def test_each_curve_hands_over_at_most_two_points_per_pixel_column(dense_plot):
+    plot, data = dense_plot
+    columns = plot.canvas.columns
+    assert 700 <= columns <= 800 * plot.devicePixelRatioF()
+    for port_id, (_times, power) in data.items():
+        x, y = plot.drawn(port_id)
+        assert 0 < len(x) <= 2 * columns + 2, port_id
+        assert y.min() == power.min() and y.max() == power.max()
+
+
+def test_the_drawn_envelope_is_the_datas_in_every_column(dense_plot):
+    plot, data = dense_plot
+    column_s = plot.canvas.column_s
+    for port_id, (times, power) in list(data.items())[:4]:
+        x, y = plot.drawn(port_id)
+        assert column_envelope(x, y, column_s) == column_envelope(times, power, column_s)
+
+
+def test_the_pixels_show_the_datas_envelope(qtbot, dense_plot):
+    """With one port shown, its colour spans, in each pixel column, exactly the rows between
+    the data's min and max in that column (one pixel of rounding either way)."""
+    plot, data = dense_plot
+    port_id = "port-3"
+    plot.set_hidden(p for p in data if p != port_id)
+    plot.redraw()
+    image = plot.canvas.image
+    rgb = np.frombuffer(image.constBits(), np.uint32).reshape(image.height(), -1)
+    rgb = rgb[:, : image.width()] & 0xFFFFFF
+    color = QColor(plot_color(plot, port_id)).rgb() & 0xFFFFFF
+    low, high = plot.getPlotItem().getViewBox().viewRange()[1]
+    times, power = data[port_id]
+    expected = column_envelope(times, power, plot.canvas.column_s)
+    left_column = plot.canvas.right_column + 1 - image.width()
+    checked = 0
+    for column in range(5, image.width() - 5):
+        rows = np.flatnonzero(rgb[:, column] == color)
+        want = expected.get(left_column + column)
+        if want is None:
+            continue
+        to_row = lambda value: (high - value) / (high - low) * image.height()  # noqa: E731
+        assert abs(rows.min() - to_row(want[1])) <= 1.5, column
+        assert abs(rows.max() - to_row(want[0])) <= 1.5, column
+        checked += 1
+    assert checked > 700
+
+
+def plot_color(plot: LivePlot, port_id: str) -> str:
+    return plot.colors.color(port_id).name()
+
+
+def test_hidden_ports_are_not_drawn_and_a_hidden_plot_does_not_redraw(qtbot, dense_plot):
+    plot, data = dense_plot
+    plot.set_hidden(data)
+    plot.redraw()
+    image = plot.canvas.image
+    pixels = np.frombuffer(image.constBits(), np.uint32)
+    colors = {QColor(plot_color(plot, p)).rgb() for p in data}
+    assert not colors & set(np.unique(pixels).tolist())
+
+    clock = DisplayClock(plot, plot.pacer)
+    clock.add(plot.redraw)
+    drawn = []
+    clock.add(lambda: drawn.append(plot.canvas.right_column))
+    clock.start()
+    qtbot.waitUntil(lambda: len(drawn) > 1)
+    plot.hide()
+    count = len(drawn)
+    qtbot.wait(400)
+    assert len(drawn) == count and not clock.active
+    plot.show()
+    qtbot.waitUntil(lambda: len(drawn) > count)
+    clock.stop()
