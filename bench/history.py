@@ -57,7 +57,8 @@ def day_profile(rng, kind, day_start: int):
     off_until = -1
     while t < DAY:
         if on:
-            length = int(rng.integers(300, 3 * 3600)) if use < 1 else DAY
+            longest = 600 if active >= 1000 else 3 * 3600  # a kettle boils for minutes
+            length = int(rng.integers(60, longest)) if use < 1 else DAY
             level = active
         else:
             length = int(rng.integers(600, 6 * 3600))

@@ -179,3 +179,10 @@ def test_a_saved_tariff_reaches_the_alerts_and_the_energy_view(qtbot, open_windo
     dialog.accept()
     assert dialog.isVisible() and "Time-of-use periods" in dialog.error_label.text()
     dialog.reject()
+
+
+def test_the_log_axis_keeps_the_time_range(qtbot, tab):
+    before = tab.plot.view_range()
+    tab.log_axis.setChecked(True)
+    assert tab.plot.view_range() == pytest.approx(before)
+    assert tab.start_edit.dateTime().toSecsSinceEpoch() == pytest.approx(before[0], abs=1)

@@ -223,8 +223,8 @@ class MqttSource:
         reason_code: ReasonCode,
         _properties: Properties | None,
     ) -> None:
-        if self._stop.is_set() or self._draining:
-            return
+        if self._stop.is_set() or self._draining or self._stats.state == "error":
+            return  # stopping, or refused: the refusal stays what the window shows
         self._stats.count("reconnects")
         reason = reason_text(reason_code)
         self._stats.set_state("reconnecting", f"connection lost: {reason}")

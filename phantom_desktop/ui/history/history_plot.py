@@ -23,6 +23,8 @@ import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
 
 LOG_FLOOR_W = 0.05  # zero is drawn here on the log axis (log of 0 is undefined)
 LANE_H = 1.0
+LANE_PX = 20
+AXIS_PX = 70
 EPISODE_COLOR = QColor(255, 140, 0, 150)
 CUT_COLOR = QColor(120, 120, 120, 170)
 
@@ -66,7 +68,9 @@ class HistoryPlot(pg.GraphicsLayoutWidget):
         self.plot = self.addPlot(row=0, col=0, axisItems={"bottom": pg.DateAxisItem()})
         self.lanes = self.addPlot(row=1, col=0, axisItems={"bottom": pg.DateAxisItem()})
         self._style()
-        self.readout = pg.TextItem(anchor=(0, 0), color=self._text)
+        backdrop = palette.color(QPalette.ColorRole.Base)
+        backdrop.setAlpha(210)
+        self.readout = pg.TextItem(anchor=(0, 0), color=self._text, fill=pg.mkBrush(backdrop))
         self.readout.setZValue(10)
         self.plot.addItem(self.readout, ignoreBounds=True)
         self._vline = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(self._text, width=0))
@@ -90,12 +94,17 @@ class HistoryPlot(pg.GraphicsLayoutWidget):
                 axis.setTextPen(text)
         self.plot.setLabel("left", "Power (W)", color=text.name())
         self.plot.getViewBox().setMouseEnabled(x=True, y=False)
+        # Time is the user's (presets, pan, zoom), never fitted to the data; power follows it.
+        for view in (self.plot.getViewBox(), self.lanes.getViewBox()):
+            view.disableAutoRange(axis=pg.ViewBox.XAxis)
         self.plot.enableAutoRange(axis="y")
         self.plot.setAutoVisible(y=True)
         self.lanes.setXLink(self.plot)
         self.lanes.setMouseEnabled(x=True, y=False)
-        self.lanes.setMaximumHeight(120)
-        self.lanes.getAxis("left").setWidth(self.plot.getAxis("left").width())
+        # Linked views of different widths shift each other's range: align their left edges.
+        for item in (self.plot, self.lanes):
+            item.getAxis("left").setWidth(AXIS_PX)
+        self.lanes.getAxis("left").setStyle(textFillLimits=[(0, 1.0)])  # a name for each lane
         self.lanes.hideAxis("bottom")
         self.ci.layout.setRowStretchFactor(0, 5)
         self.ci.layout.setRowStretchFactor(1, 1)
@@ -123,7 +132,14 @@ class HistoryPlot(pg.GraphicsLayoutWidget):
         if log == self._log:
             return
         self._log = log
-        self.plot.setLogMode(y=log)
+        start, end = self.view_range()
+        self._setting_range = True  # the detour below is not the user's pan
+        try:
+            self.plot.setLogMode(y=log)  # pyqtgraph turns auto-range back on for both axes
+            self.plot.getViewBox().disableAutoRange(axis=pg.ViewBox.XAxis)
+        finally:
+            self._setting_range = False
+        self.show_range(start, end)
         self.show_series(self._series)
 
     def show_range(self, start: float, end: float) -> None:
@@ -200,6 +216,9 @@ class HistoryPlot(pg.GraphicsLayoutWidget):
                 self._lane_items.append(bars)
         self.lanes.getAxis("left").setTicks([ticks])
         self.lanes.setYRange(0, max(1, len(lanes)), padding=0.05)
+        height = LANE_PX * max(1, len(lanes)) + 12  # room for every port's name
+        self.lanes.setMinimumHeight(height)
+        self.lanes.setMaximumHeight(height)
 
     # -- crosshair ---------------------------------------------------------------------------
     def _mouse_moved(self, pos: QPointF) -> None:

@@ -38,7 +38,9 @@ def port_status(services: Services, port_id: str) -> str:
 class Publisher:
     """A Tasmota plug that numbers its readings: reading i reports i W."""
 
-    def __init__(self, url: str, topic: str) -> None:
+    def __init__(
+        self, url: str, topic: str, tls_ca: str = "", auth: tuple[str, str] | None = None
+    ) -> None:
         host, port = url.removeprefix("mqtt://").split(":")
         self.topic = topic
         self.client = mqtt.Client(
@@ -46,6 +48,10 @@ class Publisher:
             client_id=f"pub-{uuid.uuid4().hex[:8]}",
             clean_session=False,
         )
+        if tls_ca:
+            self.client.tls_set(ca_certs=tls_ca)
+        if auth:
+            self.client.username_pw_set(*auth)
         self.client.max_inflight_messages_set(200)
         self.client.reconnect_delay_set(0.1, 0.5)
         self.client.connect(host, int(port))
