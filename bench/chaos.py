@@ -126,8 +126,9 @@ class OwnMariaDB:
             self.process.wait(60)
             self.process = None
 
-    def restart(self) -> None:
+    def restart(self, down_s: float = 0.0) -> None:
         self.stop()
+        time.sleep(down_s)
         self.start()
 
 
@@ -276,10 +277,10 @@ def chaos(
         at(0.25)
         t = time.monotonic()
         if mariadb is not None:
-            mariadb.restart()
+            mariadb.restart(args.down_s)
         else:
             subprocess.run(args.restart_command, shell=True, check=True)
-        note("database server restarted", t)
+        note(f"database server restarted ({args.down_s:g} s down)", t)
     at(0.5)
     t = time.monotonic()
     server.kill()
@@ -394,6 +395,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mariadb-dir", help="run a mariadbd of its own with this data dir")
     parser.add_argument("--restart-command", help="restarts the server of --mysql-url")
     parser.add_argument("--process", choices=["serve", "window"], default="serve")
+    parser.add_argument(
+        "--down-s", type=float, default=5.0, help="how long the own mariadbd stays down"
+    )
     parser.add_argument("--devices", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=40.0)
     parser.add_argument("--keep", action="store_true", help="keep the work dir (logs)")

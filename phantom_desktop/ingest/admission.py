@@ -8,16 +8,17 @@ Spooled submissions being replayed drop the readings already stored (exactly onc
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from sqlalchemy import Connection
 
-from phantom_desktop.ingest.messages import Submission
+from phantom_desktop.ingest.messages import CREATED, Outcome, StoredReading, Submission
 from phantom_desktop.store import ingest_queries as sql
-from phantom_desktop.store.lookups import Credential, device_key
+from phantom_desktop.store.lookups import CachedPort, Credential, device_key
 
 MAX_UNKNOWN_PORTS = 2000
 CROWDED_OUT = "Too many unknown ports in the readings waiting to be stored: retry"
+ALREADY_STORED = "Sensor reading already stored (a retry of an earlier request)"
 
 
 def key_of(submission: Submission) -> str:
@@ -50,13 +51,39 @@ def ports_to_read(
     return wanted, crowded_out
 
 
-def skip_stored(conn: Connection, replayed: list[Submission]) -> None:
-    """Drop replayed readings that are already stored (the writer stopped after committing
-    them but before the spool let them go)."""
-    if replayed:
-        keys = [(v.port_id, v.timestamp) for s in replayed for v in s.readings]
-        stored = sql.stored_reading_keys(conn, keys)
-        for submission in replayed:
-            submission.readings = [
-                v for v in submission.readings if (v.port_id, v.timestamp) not in stored
-            ]
+def skip_stored(conn: Connection, submissions: list[Submission]) -> None:
+    """Set aside readings already stored (into `submission.already`, with their ids): a replay
+    after the writer stopped between its commit and the spool's release, or a client's retry
+    of a request committed by an earlier run of the server."""
+    if submissions:
+        keys = [(v.port_id, v.timestamp) for s in submissions for v in s.readings]
+        stored = sql.stored_reading_ids(conn, keys)
+        if not stored:
+            return
+        for submission in submissions:
+            kept = []
+            for values in submission.readings:
+                reading_id = stored.get((values.port_id, values.timestamp))
+                if reading_id is None:
+                    kept.append(values)
+                else:
+                    submission.already.append((values, reading_id))
+            submission.readings = kept
+
+
+def already_stored(submission: Submission, ports: Mapping[str, CachedPort]) -> Outcome:
+    """The 201 of a retry whose readings were all stored before: their ids, nothing new."""
+    stored = tuple(
+        StoredReading(
+            reading_id,
+            v.port_id,
+            v.timestamp,
+            v.voltage,
+            v.current,
+            v.power,
+            False,
+            ports[v.port_id].status,
+        )
+        for v, reading_id in submission.already
+    )
+    return Outcome(CREATED, ALREADY_STORED, stored)

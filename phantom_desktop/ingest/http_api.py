@@ -196,8 +196,10 @@ class DeviceApi:
         except ReadingError as exc:
             raise Rejection(400, str(exc)) from None
 
+        dedupe = idempotency.HEADER in request.headers  # a retry may follow a crash
+
         async def store() -> _Answer:
-            outcome = await self._store(token, [values])
+            outcome = await self._store(token, [values], dedupe)
             stored = outcome.readings[0]
             data = {
                 "reading": _reading_json(stored),
@@ -224,8 +226,10 @@ class DeviceApi:
             except ReadingError as exc:
                 raise Rejection(400, f"readings[{index}]: {exc}") from None
 
+        dedupe = idempotency.HEADER in request.headers  # a retry may follow a crash
+
         async def store() -> _Answer:
-            outcome = await self._store(token, values)
+            outcome = await self._store(token, values, dedupe)
             readings = [
                 {
                     **_reading_json(stored),
@@ -289,7 +293,9 @@ class DeviceApi:
                 raise Rejection(422, str(exc)) from None
         return _json(answer.status, answer.payload)
 
-    async def _store(self, token: str, readings: list[ReadingValues]) -> Outcome:
+    async def _store(
+        self, token: str, readings: list[ReadingValues], dedupe: bool = False
+    ) -> Outcome:
         """Hand readings to the writer and wait for its commit; raise the refusals."""
         token_hash = hash_token(token)
         wait = self._buckets.take(token_hash, len(readings))
@@ -297,7 +303,9 @@ class DeviceApi:
             retry = {hdrs.RETRY_AFTER: str(max(1, math.ceil(wait)))}
             raise Rejection(429, "This device token sends too many readings: slow down", retry)
         future = self._loop.create_future()
-        submission = Submission(readings, self._sink, future, token_hash, source="http")
+        submission = Submission(
+            readings, self._sink, future, token_hash, source="http", dedupe=dedupe
+        )
         if not self._writer.submit(submission):
             retry = {hdrs.RETRY_AFTER: str(RETRY_AFTER_S)}
             if self._writer.running:

@@ -41,6 +41,11 @@ class Submission:
     device_id: str | None = None
     source: str = "http"
     replayed: bool = False  # from the spool: its readings may already be stored
+    # Sent with an Idempotency-Key this process has not seen: maybe a retry of a request that an
+    # earlier run committed before it was killed. Readings already stored are set aside in
+    # `already` (with their ids) instead of being stored twice.
+    dedupe: bool = False
+    already: list[tuple[ReadingValues, int]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, event
@@ -24,7 +25,13 @@ from phantom_desktop.core.detection import EpisodeEnded, PortDetector, Verdict
 from phantom_desktop.core.enums import CutReason, PortStatus
 from phantom_desktop.core.readings import ReadingValues
 from phantom_desktop.core.tariff import Tariff
-from phantom_desktop.ingest.admission import CROWDED_OUT, key_of, ports_to_read, skip_stored
+from phantom_desktop.ingest.admission import (
+    CROWDED_OUT,
+    already_stored,
+    key_of,
+    ports_to_read,
+    skip_stored,
+)
 from phantom_desktop.ingest.batch import Batch
 from phantom_desktop.ingest.commit_loop import commit
 from phantom_desktop.ingest.messages import (
@@ -270,7 +277,7 @@ class Writer:
         ports = self._lookups.ports(conn, port_ids)
         self._sync_detectors(conn, {p: ports[p] for p in port_ids if p in ports}, now, batch)
 
-        skip_stored(conn, [s for s in submissions if s.replayed])
+        skip_stored(conn, [s for s in submissions if s.replayed or s.dedupe])
         for item in items:
             if isinstance(item, PortCommand):
                 self._apply_command(conn, item, ports, now, batch)
@@ -338,9 +345,13 @@ class Writer:
             )
             batch.errors.append((submission, Outcome(UNAUTHORIZED, message)))
             return
-        error = self._port_error(submission, credential, ports)
+        everything = [*submission.readings, *(v for v, _ in submission.already)]
+        error = self._port_error(replace(submission, readings=everything), credential, ports)
         if error is not None:
             batch.errors.append((submission, error))
+            return
+        if submission.already and not submission.readings:  # a retry: stored before
+            batch.errors.append((submission, already_stored(submission, ports)))
             return
         vouch = self._outage.vouched.remember
         entries = []

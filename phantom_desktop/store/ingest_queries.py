@@ -68,21 +68,21 @@ def insert_readings(
     return ids
 
 
-def stored_reading_keys(
+def stored_reading_ids(
     conn: Connection, keys: Collection[tuple[str, datetime]]
-) -> set[tuple[str, datetime]]:
-    """Which of these (port id, timestamp) readings are already stored."""
+) -> dict[tuple[str, datetime], int]:
+    """The ids of those of these (port id, timestamp) readings that are already stored."""
     if not keys:
-        return set()
+        return {}
     wanted = set(keys)
     ports = sorted({port_id for port_id, _ in wanted})
     first, last = min(t for _, t in wanted), max(t for _, t in wanted)
     rows = conn.execute(
-        select(PowerReading.port_id, PowerReading.timestamp).where(
+        select(PowerReading.port_id, PowerReading.timestamp, PowerReading.id).where(
             PowerReading.port_id.in_(ports), PowerReading.timestamp.between(first, last)
         )
     )
-    return {(port_id, stamp) for port_id, stamp in rows} & wanted
+    return {(port_id, stamp): int(i) for port_id, stamp, i in rows if (port_id, stamp) in wanted}
 
 
 def open_events(conn: Connection, port_ids: Collection[str]) -> dict[str, OpenEvent]:

@@ -11,6 +11,7 @@ import pytest
 from phantom_desktop.ingest.http_guard import HttpLimits
 from phantom_desktop.ingest.http_server import HttpServer
 from phantom_desktop.ingest.rate_limit import RateLimit
+from tests.ingest.conftest import Client
 from tests.ingest.test_http_contract import READING, READINGS, assert_error, stored_count
 
 
@@ -144,3 +145,20 @@ def test_limits_refuse_nonsense():
         HttpLimits(max_connections=0)
     with pytest.raises(ValueError):
         RateLimit(rate_per_s=-1)
+
+
+def test_a_keyed_retry_after_a_restart_is_not_stored_twice(services, setup, start_server):
+    """The server was killed after committing but before answering; the device retries."""
+    body = setup.reading(power=100.0, timestamp="2026-01-01T12:00:00.250Z")
+    headers = {"Idempotency-Key": "retry-after-restart"}
+    first_server = start_server()
+    first = Client(first_server.port).post(READING, body, headers=headers)
+    first_server.stop()  # its memory of the key is gone, as after kill -9
+    again = Client(start_server().port).post(READING, body, headers=headers)
+    assert first.status == again.status == 201
+    assert again.body["data"]["reading"]["id"] == first.body["data"]["reading"]["id"]
+    assert stored_count(services) == 1
+    other = Client(start_server().port).post(
+        READING, setup.reading(power=100.0, timestamp="2026-01-01T12:00:01Z"), headers=headers
+    )
+    assert other.status == 201 and stored_count(services) == 2  # a new reading is stored

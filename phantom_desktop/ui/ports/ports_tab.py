@@ -39,13 +39,13 @@ COLUMNS = (
     PortColumn.DETECTION,
 )
 _COLUMN_WIDTHS = {
-    PortColumn.ID: 300,
+    PortColumn.ID: 140,  # elided; Copy ID copies it whole
     PortColumn.THRESHOLD: 90,
     PortColumn.MIN_DURATION: 110,
     PortColumn.AUTO_CUT: 100,
     PortColumn.STATUS: 115,  # fits "Off · no relay"
     PortColumn.POWER: 110,
-    PortColumn.DETECTION: 230,
+    PortColumn.DETECTION: 220,
     PortColumn.ALWAYS_ON: 90,
 }
 
