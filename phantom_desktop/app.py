@@ -79,7 +79,7 @@ def start_serial_sources(services: Services) -> None:
     from phantom_desktop.ingest.serial.factory import ports_without_relay, sources_from_settings
 
     services.sources = sources_from_settings(services.settings, services.writer, services.sessions)
-    services.writer.ports_without_relay = ports_without_relay(services.sources)
+    services.writer.episodes.ports_without_relay = ports_without_relay(services.sources)
     for source in services.sources:
         source.start()
 
@@ -98,7 +98,7 @@ def restart_serial_sources(services: Services, serial_sources: list[dict]) -> No
             return
         wanted = replace(services.settings, serial_sources=list(serial_sources))
         new_sources = sources_from_settings(wanted, services.writer, services.sessions)
-        services.writer.ports_without_relay = ports_without_relay(new_sources)
+        services.writer.episodes.ports_without_relay = ports_without_relay(new_sources)
         old_sources, services.sources = services.sources, []
         _stop_sources(old_sources)
         services.settings.serial_sources = wanted.serial_sources
@@ -257,7 +257,7 @@ def open_services(
     live_feed = LiveFeed()
     if live_view:
         writer.add_listener(live_feed.publish)
-    writer.tariff = settings.tariff()
+    writer.episodes.tariff = settings.tariff()
     writer.start()
     maintenance = Maintenance(engine, settings.retention_days)
     maintenance.start()
@@ -267,7 +267,7 @@ def open_services(
 def apply_energy_settings(services: Services, settings: Settings) -> None:
     """Saved Settings take effect: alerts use the new tariff, pruning the new retention."""
     services.settings = settings
-    services.writer.tariff = settings.tariff()
+    services.writer.episodes.tariff = settings.tariff()
     if services.maintenance is not None:
         services.maintenance.retention_days = settings.retention_days
         services.maintenance.prune_now()

@@ -20,11 +20,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from phantom_desktop.core.alert_text import phantom_alert_message
-from phantom_desktop.core.detection import EpisodeEnded, PortDetector, Verdict
 from phantom_desktop.core.enums import CutReason, PortStatus
-from phantom_desktop.core.readings import ReadingValues
-from phantom_desktop.core.tariff import Tariff
 from phantom_desktop.ingest.admission import (
     CROWDED_OUT,
     already_stored,
@@ -34,6 +30,7 @@ from phantom_desktop.ingest.admission import (
 )
 from phantom_desktop.ingest.batch import Batch
 from phantom_desktop.ingest.commit_loop import commit
+from phantom_desktop.ingest.episodes import Episodes
 from phantom_desktop.ingest.messages import (
     FORBIDDEN,
     NOT_FOUND,
@@ -41,18 +38,14 @@ from phantom_desktop.ingest.messages import (
     UNAUTHORIZED,
     BatchListener,
     Outcome,
-    PhantomAlert,
     PortCommand,
-    PortNote,
     PortStatusChange,
     Submission,
 )
-from phantom_desktop.ingest.rhythm_board import RhythmBoard
 from phantom_desktop.ingest.spool import Spool
 from phantom_desktop.ingest.spooling import PROBE_INTERVAL_S, Outage
 from phantom_desktop.store import ingest_queries as sql
 from phantom_desktop.store.lookups import CachedPort, Credential, Lookups
-from phantom_desktop.store.port_rhythm import learning_readings
 from phantom_desktop.store.rollups import RollupKeeper
 
 log = logging.getLogger(__name__)
@@ -81,18 +74,13 @@ class Writer:
         self._queued_lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._accepting = False
-        self._detectors: dict[str, PortDetector] = {}
-        self._rhythms = RhythmBoard()
-        self._open_events: dict[str, int] = {}
+        self.episodes = Episodes()
         self._token_touched: dict[int, float] = {}
         self._lookups = Lookups()
         self._rollups = RollupKeeper()
-        self.tariff: Tariff | None = None  # alerts say what the standby costs a year
         self._conn: Connection | None = None
         self._listeners: list[BatchListener] = []
         self.committed_readings = 0
-        # Ports measured only by meters without a relay (Modbus): a cut is recorded, not done.
-        self.ports_without_relay: frozenset[str] = frozenset()
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> None:
@@ -245,10 +233,7 @@ class Writer:
         self._close_connection()  # a broken connection is replaced on the next try
         self._lookups.invalidate()  # cached port rows may hold this batch's rolled-back cuts
         self._rollups.forget()  # its latest readings were rolled back too
-        for port_id in batch.touched_ports:  # rebuilt from the database on next use
-            self._detectors.pop(port_id, None)
-            self._open_events.pop(port_id, None)
-        self._rhythms.forget(batch.touched_ports)
+        self.episodes.forget(batch.touched_ports)  # rebuilt from the database on next use
 
     def _deliver(self, batch: Batch) -> None:
         self.committed_readings += len(batch.live.readings)
@@ -275,7 +260,7 @@ class Writer:
         port_ids, crowded_out = ports_to_read(submissions, credentials, self._lookups.has_port)
         port_ids.update(item.port_id for item in items if isinstance(item, PortCommand))
         ports = self._lookups.ports(conn, port_ids)
-        self._sync_detectors(conn, {p: ports[p] for p in port_ids if p in ports}, now, batch)
+        self.episodes.sync(conn, {p: ports[p] for p in port_ids if p in ports}, now, batch)
 
         skip_stored(conn, [s for s in submissions if s.replayed or s.dedupe])
         for item in items:
@@ -294,38 +279,7 @@ class Writer:
             self._rollups.apply(conn, batch.rows, {p: row.threshold_w for p, row in ports.items()})
         used = {credentials[s.token_hash] for s in submissions if s.token_hash in credentials}
         self._touch_tokens(conn, used, now)
-        batch.live.rhythms.extend(self._rhythms.publish(conn, self._detectors, batch.touched_ports))
-
-    def _sync_detectors(
-        self, conn: Connection, ports: dict[str, CachedPort], now: datetime, batch: Batch
-    ) -> None:
-        """Create detectors for new ports (resuming open events) and follow external changes."""
-        new = [port_id for port_id in ports if port_id not in self._detectors]
-        if new:
-            resumed = sql.open_events(conn, new)
-            for port_id in new:
-                rules = ports[port_id].rules
-                open_event = resumed.get(port_id)
-                if open_event is not None and ports[port_id].status == PortStatus.ACTIVE:
-                    self._detectors[port_id] = PortDetector.resume(
-                        rules, open_event.started_at, open_event.detected_at, open_event.power_w
-                    )
-                    self._open_events[port_id] = open_event.id
-                elif open_event is not None:  # turned off (command line) while we were stopped
-                    last = sql.last_reading_at(conn, port_id) or open_event.detected_at
-                    sql.close_event(conn, open_event.id, max(last, open_event.detected_at))
-                    self._detectors[port_id] = PortDetector(rules)
-                else:
-                    self._detectors[port_id] = PortDetector(rules)
-                past = learning_readings(conn, port_id, rules.threshold_w)
-                self._detectors[port_id].rhythm.learn(past)
-        for port_id, port in ports.items():
-            batch.touched_ports.add(port_id)
-            detector = self._detectors[port_id]
-            if detector.rules != port.rules:
-                detector.set_rules(port.rules)
-            if port.status == PortStatus.OFF:  # cut elsewhere (another machine, the command line)
-                self._end_episode(conn, port_id, detector.port_turned_off(now))
+        self.episodes.publish_rhythms(conn, batch)
 
     def _accept(
         self,
@@ -358,7 +312,7 @@ class Writer:
         for values in submission.readings:
             port = ports[values.port_id]
             vouch(key, credential.user_id, port.id, port.status)
-            verdict = self._judge(conn, port, values, batch)
+            verdict = self.episodes.judge(conn, port, values, batch)
             entries.append((values, verdict.phantom, port.status))
             batch.rows.append(
                 {
@@ -386,67 +340,6 @@ class Writer:
                 return Outcome(FORBIDDEN, f"{where}Port {values.port_id} belongs to another user")
         return None
 
-    def _judge(
-        self, conn: Connection, port: CachedPort, values: ReadingValues, batch: Batch
-    ) -> Verdict:
-        if port.status == PortStatus.OFF:
-            return Verdict(phantom=False)
-        detector = self._detectors[port.id]
-        verdict = detector.feed(values.timestamp, values.power)
-        if verdict.detected is not None:
-            self._open_event(conn, port, verdict, batch)
-        elif verdict.ended is not None:
-            self._end_episode(conn, port.id, verdict.ended)
-        if verdict.held is not None:
-            batch.live.notes.append(PortNote(port.id, values.timestamp, verdict.held))
-        return verdict
-
-    def _open_event(
-        self, conn: Connection, port: CachedPort, verdict: Verdict, batch: Batch
-    ) -> None:
-        detected = verdict.detected
-        assert detected is not None
-        ended = verdict.ended
-        event_id = sql.insert_event(conn, port.id, detected, ended)
-        if ended is None:
-            self._open_events[port.id] = event_id
-        message = phantom_alert_message(
-            port.name,
-            detected.power_w,
-            port.threshold_w,
-            detected.cut,
-            has_relay=port.id not in self.ports_without_relay,
-            tariff=self.tariff,
-            reason=detected.reason,
-        )
-        notification_id = sql.insert_notification(conn, port.user_id, port.id, event_id, message)
-        batch.live.alerts.append(
-            PhantomAlert(
-                event_id,
-                notification_id,
-                port.user_id,
-                port.id,
-                port.name,
-                detected.detected_at,
-                detected.power_w,
-                port.threshold_w,
-                detected.cut,
-                message,
-            )
-        )
-        if detected.cut:
-            sql.write_port_status(conn, port.id, PortStatus.OFF)
-            port.status = PortStatus.OFF
-            batch.live.status_changes.append(
-                PortStatusChange(port.id, PortStatus.OFF, CutReason.AUTO_CUT)
-            )
-
-    def _end_episode(self, conn: Connection, port_id: str, ended: EpisodeEnded | None) -> None:
-        event_id = self._open_events.pop(port_id, None)
-        if ended is None or event_id is None:
-            return
-        sql.end_event(conn, event_id, ended)
-
     def _apply_command(
         self,
         conn: Connection,
@@ -462,14 +355,13 @@ class Writer:
             command.done.set_exception(LookupError(f"port {command.port_id} not found"))
             return
         if command.rules_changed:
-            self._detectors[port.id].set_rules(port.rules)
+            self.episodes.set_rules(port)
         if command.absent:  # not judged while away: the gap is not standby
-            self._end_episode(conn, port.id, self._detectors[port.id].port_turned_off(now))
+            self.episodes.turned_off(conn, port.id, now)
         if command.status is not None and command.status != port.status:
             sql.write_port_status(conn, port.id, command.status)
             port.status = command.status
-            detector = self._detectors[port.id]
-            self._end_episode(conn, port.id, detector.port_turned_off(now))
+            self.episodes.turned_off(conn, port.id, now)
             batch.live.status_changes.append(
                 PortStatusChange(port.id, command.status, CutReason.MANUAL)
             )

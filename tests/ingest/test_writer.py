@@ -258,7 +258,7 @@ def test_threshold_edited_elsewhere_is_used_by_detection(store):
 
 def test_cut_of_a_port_without_relay_tells_the_user_to_act(store):
     _engine, sessions, writer, token_hash, ids = store
-    writer.ports_without_relay = frozenset({ids["tv"]})
+    writer.episodes.ports_without_relay = frozenset({ids["tv"]})
     sink = RecordingSink()
     submit(writer, sink, 1, token_hash, reading(ids["tv"], 1.0))
     sink.wait(1)

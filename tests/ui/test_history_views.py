@@ -171,7 +171,7 @@ def test_a_saved_tariff_reaches_the_alerts_and_the_energy_view(qtbot, open_windo
     dialog.tariff_box.retention.setValue(400)
     with qtbot.waitSignal(window.serial.energy_settings_saved, timeout=5000):
         dialog.accept()
-    tariff = services.writer.tariff
+    tariff = services.writer.episodes.tariff
     assert tariff is not None and (tariff.price_per_kwh, tariff.currency) == (0.5, "CHF")
     assert services.maintenance is not None and services.maintenance.retention_days == 400
     dialog = window.serial.open_settings()
