@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.ingest.mqtt.mqtt_helpers import wait_until
+from tests.ingest.support import wait_until
 
 DEFAULT_URL = "mqtt://127.0.0.1:1883"
 

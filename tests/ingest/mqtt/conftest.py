@@ -12,8 +12,7 @@ import pytest
 
 from phantom_desktop.ingest.mqtt.config import BrokerConfig, PlugConfig
 from phantom_desktop.ingest.mqtt.source import MqttSource
-from phantom_desktop.store.repository import create_device, create_port
-from tests.ingest.mqtt.mqtt_helpers import wait_until
+from tests.ingest.support import device_with_ports, wait_until
 
 
 @pytest.fixture
@@ -23,21 +22,9 @@ def make_device(services) -> Callable[..., tuple[str, list[str]]]:
     def make(
         n: int = 1, threshold_w: float = 5.0, min_duration_s: float = 0.0, auto_cut: bool = True
     ) -> tuple[str, list[str]]:
-        with services.sessions.begin() as s:
-            device = create_device(s, services.user_id, f"plug {uuid.uuid4().hex[:6]}")
-            ports = [
-                create_port(
-                    s,
-                    services.user_id,
-                    f"port {i}",
-                    device.id,
-                    threshold_w,
-                    min_duration_s,
-                    auto_cut,
-                )
-                for i in range(n)
-            ]
-            return device.id, [p.id for p in ports]
+        ports = [f"port {i}" for i in range(n)]
+        name = f"plug {uuid.uuid4().hex[:6]}"
+        return device_with_ports(services, name, ports, threshold_w, min_duration_s, auto_cut)
 
     return make
 

@@ -3,23 +3,12 @@
 from __future__ import annotations
 
 import json
-import time
 import uuid
-from collections.abc import Callable
 
 import paho.mqtt.client as mqtt
 from sqlalchemy import text
 
 from phantom_desktop.app import Services
-
-
-def wait_until(predicate: Callable[[], object], timeout: float = 10.0, what: str = "") -> None:
-    """Poll `predicate` until it is true; fail with `what` after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what or predicate}")
-        time.sleep(0.02)
 
 
 def stored(services: Services, port_id: str | None = None) -> list[tuple[str, float, str]]:

@@ -8,7 +8,8 @@ import time
 import pytest
 
 from phantom_desktop.ingest.mqtt.client import RECEIVE_MAXIMUM
-from tests.ingest.mqtt.mqtt_helpers import Publisher, stored, wait_until
+from tests.ingest.mqtt.mqtt_helpers import Publisher, stored
+from tests.ingest.support import wait_until
 
 pytestmark = pytest.mark.mqtt
 

@@ -8,7 +8,8 @@ import time
 import pytest
 
 from phantom_desktop.ingest.messages import PortCommand
-from tests.ingest.mqtt.mqtt_helpers import Publisher, port_status, stored, wait_until
+from tests.ingest.mqtt.mqtt_helpers import Publisher, port_status, stored
+from tests.ingest.support import wait_until
 
 pytestmark = pytest.mark.mqtt
 

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.ingest.mqtt.mqtt_helpers import Publisher, wait_until
+from tests.ingest.mqtt.mqtt_helpers import Publisher
+from tests.ingest.support import wait_until
 
 pytestmark = [pytest.mark.mqtt, pytest.mark.slow]
 

@@ -12,7 +12,8 @@ import pytest
 
 from phantom_desktop.ingest.mqtt.config import BrokerConfig, PlugConfig
 from phantom_desktop.ingest.mqtt.source import MqttSource
-from tests.ingest.mqtt.mqtt_helpers import Publisher, stored, wait_until
+from tests.ingest.mqtt.mqtt_helpers import Publisher, stored
+from tests.ingest.support import wait_until
 
 pytestmark = pytest.mark.mqtt
 

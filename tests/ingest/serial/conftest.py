@@ -10,18 +10,9 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from phantom_desktop.ingest.serial import SerialSource, SerialSourceConfig
-from phantom_desktop.store.repository import create_device, create_port
+from tests.ingest.support import device_with_ports, wait_until
 
 SERIAL_THREADS = ("serial-source", "serial-meter")
-
-
-def wait_until(predicate: Callable[[], object], timeout: float = 5.0, what: str = "") -> None:
-    """Poll `predicate` until it is true; fail with `what` after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what or predicate}")
-        time.sleep(0.01)
 
 
 @pytest.fixture(autouse=True)
@@ -45,21 +36,9 @@ def make_device(services) -> Callable[..., tuple[str, list[str]]]:
         n: int = 2, threshold_w: float = 0.01, min_duration_s: float = 0.0, auto_cut: bool = False
     ) -> tuple[str, list[str]]:
         number = next(counter)
-        with services.sessions.begin() as s:
-            device = create_device(s, services.user_id, f"meter {number}")
-            ports = [
-                create_port(
-                    s,
-                    services.user_id,
-                    f"port {number}.{i}",
-                    device.id,
-                    threshold_w,
-                    min_duration_s,
-                    auto_cut,
-                )
-                for i in range(n)
-            ]
-            return device.id, [p.id for p in ports]
+        ports = [f"port {number}.{i}" for i in range(n)]
+        name = f"meter {number}"
+        return device_with_ports(services, name, ports, threshold_w, min_duration_s, auto_cut)
 
     return make
 
