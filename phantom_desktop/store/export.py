@@ -21,8 +21,13 @@ from typing import Any
 from sqlalchemy import Connection
 
 from phantom_desktop.store.history_queries import Resolution
-from phantom_desktop.store.rollups import TABLE_1H, TABLE_1M, bind_timestamp
-from phantom_desktop.store.sql_time import dialect_name, from_epoch_s, timestamp_text
+from phantom_desktop.store.rollups import TABLE_1H, TABLE_1M
+from phantom_desktop.store.sql_time import (
+    bind_timestamp,
+    dialect_name,
+    from_epoch_s,
+    timestamp_text,
+)
 
 FETCH = 20_000
 RAW_HEADER = ("port", "port_id", "timestamp_utc", "voltage_v", "current_a", "power_w", "source")

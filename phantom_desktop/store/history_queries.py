@@ -20,8 +20,8 @@ from sqlalchemy import Connection, or_, select
 
 from phantom_desktop.core.enums import EventAction
 from phantom_desktop.store.models import PhantomEvent, Port
-from phantom_desktop.store.rollups import TABLE_1H, TABLE_1M, bind_timestamp
-from phantom_desktop.store.sql_time import dialect_name, epoch_us
+from phantom_desktop.store.rollups import TABLE_1H, TABLE_1M
+from phantom_desktop.store.sql_time import bind_timestamp, dialect_name, epoch_us
 
 Array = np.ndarray
 MAX_POINTS = 1200  # about one per pixel column; each carries its min and max

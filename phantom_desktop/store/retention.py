@@ -15,8 +15,7 @@ from sqlalchemy import Connection, Engine, select
 
 from phantom_desktop.store.models import Port
 from phantom_desktop.store.rollup_backfill import pending
-from phantom_desktop.store.rollups import bind_timestamp
-from phantom_desktop.store.sql_time import dialect_name
+from phantom_desktop.store.sql_time import bind_timestamp, dialect_name
 
 STEP_ROWS = 5_000
 PAUSE_S = 0.05

@@ -18,8 +18,8 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from phantom_desktop.store.models import Port, PowerReading
 from phantom_desktop.store.rollup_models import RollupBackfill
-from phantom_desktop.store.rollups import bind_timestamp, roll_up_points
-from phantom_desktop.store.sql_time import dialect_name, epoch_us
+from phantom_desktop.store.rollups import roll_up_points
+from phantom_desktop.store.sql_time import bind_timestamp, dialect_name, epoch_us
 
 log = logging.getLogger(__name__)
 

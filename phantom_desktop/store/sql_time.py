@@ -6,6 +6,8 @@ ranges and exports fast. The values equal `int(datetime.timestamp() * 1e6)` exac
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import Connection
 
 # MySQL fragments go to the driver with parameters (pyformat): a literal % is written %%.
@@ -39,3 +41,9 @@ def dialect_name(conn: Connection) -> str:
     """'sqlite' or 'mysql' (MariaDB included) for a Connection."""
     name = conn.dialect.name
     return "mysql" if name in ("mysql", "mariadb") else name
+
+
+def bind_timestamp(ts: datetime, dialect: str) -> object:
+    """A bind value comparable with stored timestamps (SQLite keeps them as text)."""
+    naive = ts.astimezone(UTC).replace(tzinfo=None) if ts.tzinfo else ts
+    return naive.isoformat(sep=" ", timespec="microseconds") if dialect == "sqlite" else naive
