@@ -86,14 +86,16 @@ def minute_deltas(
     """Minute-bucket deltas of one port's new readings, sorted by time, after `previous`.
 
     Returns the deltas and the port's new latest reading (to pass as `previous` next time).
+    Runs once per reading in the writer's transaction, hence the inlined statistics.
     """
     deltas: dict[int, Delta] = {}
     for t, power in points:
         bucket = int(t // MINUTE_S) * MINUTE_S
         delta = deltas.get(bucket)
         if delta is None:
-            delta = deltas[bucket] = Delta()
-        delta.add_reading(power)
+            delta = deltas[bucket] = Delta(1, power, power, power)
+        else:
+            delta.add_reading(power)
         if previous is not None:
             prev_t, prev_p = previous
             if t < prev_t:
@@ -107,7 +109,13 @@ def minute_deltas(
 
 
 def fold(deltas: Mapping[int, Delta], width_s: int = HOUR_S) -> dict[int, Delta]:
-    """Merge minute deltas into buckets of `width_s` seconds (a multiple of a minute)."""
+    """Merge minute deltas into buckets of `width_s` seconds (a multiple of a minute).
+
+    A lone minute folds to itself (the usual batch: one reading per port): it is returned as
+    is, under its wider bucket, and must not be changed by the caller."""
+    if len(deltas) == 1:
+        ((bucket, delta),) = deltas.items()
+        return {bucket - bucket % width_s: delta}
     out: dict[int, Delta] = {}
     for bucket, delta in deltas.items():
         key = bucket - bucket % width_s

@@ -10,24 +10,36 @@ compose. Nothing is cached before the transaction commits (`forget` after a fail
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
 from phantom_desktop.core.rollup_math import Delta, Point, fold, minute_deltas
 from phantom_desktop.store.models import Port, PowerReading
-from phantom_desktop.store.sql_time import dialect_name, epoch_us
+from phantom_desktop.store.sql_time import bind_timestamp, dialect_name, epoch_us
 
 TABLE_1M = "power_rollups_1m"
 TABLE_1H = "power_rollups_1h"
 _COLUMNS = "port_id, bucket, n, min_w, max_w, sum_w, wh, standby_wh, standby_s, off_s"
 
 
-def _upsert_sql(dialect: str, table: str) -> str:
+# Rows per statement: SQLite allows 32,766 bound parameters (10 per row); MariaDB's packet
+# limit is far above what 500 rows take.
+_CHUNK = 500
+
+
+@lru_cache(maxsize=64)
+def _upsert_sql(dialect: str, table: str, rows: int) -> str:
+    """One multi-row upsert: a single statement, so the driver releases the GIL once for it
+    rather than once per row (each release lets the HTTP thread in, and the writer waits
+    for the GIL back)."""
+    mark = "?" if dialect == "sqlite" else "%s"
+    values = ",".join([f"({','.join([mark] * 10)})"] * rows)
+    head = f"INSERT INTO {table} ({_COLUMNS}) VALUES {values} "
     if dialect == "sqlite":
-        return (
-            f"INSERT INTO {table} ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?) "
+        return head + (
             "ON CONFLICT(port_id, bucket) DO UPDATE SET n = n + excluded.n, "
             "min_w = min(coalesce(min_w, excluded.min_w), coalesce(excluded.min_w, min_w)), "
             "max_w = max(coalesce(max_w, excluded.max_w), coalesce(excluded.max_w, max_w)), "
@@ -35,8 +47,7 @@ def _upsert_sql(dialect: str, table: str) -> str:
             "standby_wh = standby_wh + excluded.standby_wh, "
             "standby_s = standby_s + excluded.standby_s, off_s = off_s + excluded.off_s"
         )
-    return (
-        f"INSERT INTO {table} ({_COLUMNS}) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) "
+    return head + (
         "ON DUPLICATE KEY UPDATE n = n + VALUES(n), "
         "min_w = LEAST(COALESCE(min_w, VALUES(min_w)), COALESCE(VALUES(min_w), min_w)), "
         "max_w = GREATEST(COALESCE(max_w, VALUES(max_w)), COALESCE(VALUES(max_w), max_w)), "
@@ -46,29 +57,43 @@ def _upsert_sql(dialect: str, table: str) -> str:
     )
 
 
-Row = tuple[str, int, int, float | None, float | None, float, float, float, float, float]
+def _upsert(conn: Connection, dialect: str, table: str, flat: list[object]) -> None:
+    """Upsert rows given as one flat list of their ten values each."""
+    step = _CHUNK * 10
+    for start in range(0, len(flat), step):
+        chunk = tuple(flat[start : start + step])
+        conn.exec_driver_sql(_upsert_sql(dialect, table, len(chunk) // 10), chunk)
 
 
-def _params(port_id: str, deltas: Mapping[int, Delta]) -> list[Row]:
-    return [
-        (port_id, b, d.n, d.min_w, d.max_w, d.sum_w, d.wh, d.standby_wh, d.standby_s, d.off_s)
-        for b, d in deltas.items()
-    ]
+def _extend(flat: list[object], port_id: str, deltas: Mapping[int, Delta]) -> None:
+    for b in sorted(deltas):
+        d = deltas[b]
+        flat += (
+            port_id,
+            b,
+            d.n,
+            d.min_w,
+            d.max_w,
+            d.sum_w,
+            d.wh,
+            d.standby_wh,
+            d.standby_s,
+            d.off_s,
+        )
 
 
 def upsert_deltas(conn: Connection, minute: Mapping[str, dict[int, Delta]]) -> None:
     """Add per-port minute deltas (and their hour folds) to both tables."""
-    dialect = dialect_name(conn)
-    rows_1m: list[Row] = []
-    rows_1h: list[Row] = []
-    for port_id in sorted(minute):  # a fixed order keeps concurrent MariaDB writers deadlock-free
-        rows_1m.extend(_params(port_id, minute[port_id]))
-        rows_1h.extend(_params(port_id, fold(minute[port_id])))
-    if rows_1m:
-        rows_1m.sort(key=lambda r: (r[0], r[1]))
-        rows_1h.sort(key=lambda r: (r[0], r[1]))
-        conn.exec_driver_sql(_upsert_sql(dialect, TABLE_1M), rows_1m)
-        conn.exec_driver_sql(_upsert_sql(dialect, TABLE_1H), rows_1h)
+    flat_1m: list[object] = []
+    flat_1h: list[object] = []
+    # Rows in (port, bucket) order: concurrent MariaDB writers take row locks in one order.
+    for port_id in sorted(minute):
+        _extend(flat_1m, port_id, minute[port_id])
+        _extend(flat_1h, port_id, fold(minute[port_id]))
+    if flat_1m:
+        dialect = dialect_name(conn)
+        _upsert(conn, dialect, TABLE_1M, flat_1m)
+        _upsert(conn, dialect, TABLE_1H, flat_1h)
 
 
 def previous_reading(conn: Connection, port_id: str, before: datetime) -> Point | None:
@@ -81,12 +106,6 @@ def previous_reading(conn: Connection, port_id: str, before: datetime) -> Point 
         (port_id, bind_timestamp(before, dialect)),
     ).first()
     return None if row is None else (row[0] / 1e6, float(row[1]))
-
-
-def bind_timestamp(ts: datetime, dialect: str) -> object:
-    """A bind value comparable with stored timestamps (SQLite keeps them as text)."""
-    naive = ts.astimezone(UTC).replace(tzinfo=None) if ts.tzinfo else ts
-    return naive.isoformat(sep=" ", timespec="microseconds") if dialect == "sqlite" else naive
 
 
 class RollupKeeper:
@@ -103,16 +122,25 @@ class RollupKeeper:
         self, conn: Connection, rows: Sequence[Mapping[str, Any]], thresholds: Mapping[str, float]
     ) -> None:
         """Roll up inserted reading rows (dicts with port_id, timestamp, power)."""
-        by_port: dict[str, list[tuple[datetime, float]]] = {}
+        by_port: dict[str, list[Point]] = {}
+        first: dict[str, datetime] = {}
         for row in rows:
-            by_port.setdefault(row["port_id"], []).append((row["timestamp"], row["power"]))
+            port_id, ts = row["port_id"], row["timestamp"]
+            points = by_port.get(port_id)
+            if points is None:
+                points = by_port[port_id] = []
+                first[port_id] = ts
+            elif ts < first[port_id]:
+                first[port_id] = ts
+            points.append((ts.timestamp(), float(row["power"])))
         minute: dict[str, dict[int, Delta]] = {}
         latest: dict[str, Point | None] = {}
-        for port_id, entries in by_port.items():
-            points = sorted((ts.timestamp(), float(p)) for ts, p in entries)
+        for port_id, points in by_port.items():
+            if len(points) > 1:
+                points.sort()
             previous = self._latest.get(port_id)
             if previous is None:
-                previous = previous_reading(conn, port_id, min(ts for ts, _p in entries))
+                previous = previous_reading(conn, port_id, first[port_id])
             minute[port_id], latest[port_id] = minute_deltas(
                 previous, points, thresholds.get(port_id, 0.0)
             )
