@@ -14,13 +14,13 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
-from dataclasses import replace
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from phantom_desktop.core.enums import CutReason, PortStatus
+from phantom_desktop.core.readings import ReadingValues
 from phantom_desktop.ingest.admission import (
     CROWDED_OUT,
     already_stored,
@@ -299,8 +299,10 @@ class Writer:
             )
             batch.errors.append((submission, Outcome(UNAUTHORIZED, message)))
             return
-        everything = [*submission.readings, *(v for v, _ in submission.already)]
-        error = self._port_error(replace(submission, readings=everything), credential, ports)
+        everything = submission.readings
+        if submission.already:
+            everything = [*everything, *(v for v, _ in submission.already)]
+        error = self._port_error(everything, credential, ports)
         if error is not None:
             batch.errors.append((submission, error))
             return
@@ -328,10 +330,10 @@ class Writer:
 
     @staticmethod
     def _port_error(
-        submission: Submission, credential: Credential, ports: dict[str, CachedPort]
+        readings: list[ReadingValues], credential: Credential, ports: dict[str, CachedPort]
     ) -> Outcome | None:
-        many = len(submission.readings) > 1
-        for index, values in enumerate(submission.readings):
+        many = len(readings) > 1
+        for index, values in enumerate(readings):
             where = f"readings[{index}]: " if many else ""
             port = ports.get(values.port_id)
             if port is None:
