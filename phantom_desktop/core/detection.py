@@ -15,6 +15,7 @@ owner can override the recognition either way (`RhythmOverride`).
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -74,6 +75,16 @@ class EpisodeEnded:
 
 
 @dataclass(frozen=True, slots=True)
+class EpisodeProgress:
+    """How far an open event's episode is counted: what resuming it exactly needs."""
+
+    started_at: datetime
+    counted_until: datetime  # the latest reading judged
+    power_w: float  # that reading's power, which holds from then on
+    wasted_wh: float  # standby energy from started_at to counted_until
+
+
+@dataclass(frozen=True, slots=True)
 class Verdict:
     """What one reading means for its port."""
 
@@ -114,6 +125,11 @@ class _Episode:
         span = (self.last_at - self.started_at).total_seconds()
         return self.energy_ws / span if span > 0 else self.last_power_w
 
+    def progress(self) -> EpisodeProgress:
+        return EpisodeProgress(
+            self.started_at, self.last_at, self.last_power_w, self.energy_ws / 3600.0
+        )
+
 
 @dataclass(slots=True)
 class PortDetector:
@@ -134,13 +150,20 @@ class PortDetector:
         self.rhythm.set_levels(rules.threshold_w, rules.exit_level_w)
 
     @classmethod
-    def resume(
-        cls, rules: PortRules, started_at: datetime, last_at: datetime, power_w: float
-    ) -> PortDetector:
-        """Continue an event that was open when the app last stopped."""
-        detector = cls(rules, Phase.DETECTED, last_at)
-        detector._episode = _Episode(started_at, last_at, power_w)
+    def resume(cls, rules: PortRules, progress: EpisodeProgress) -> PortDetector:
+        """Continue an open event where the last committed batch left it."""
+        detector = cls(rules, Phase.DETECTED, progress.counted_until)
+        episode = _Episode(progress.started_at, progress.counted_until, progress.power_w)
+        episode.energy_ws = progress.wasted_wh * 3600.0
+        detector._episode = episode
         return detector
+
+    def progress(self) -> EpisodeProgress | None:
+        """The open event's progress (None when no event is open), to save with the batch."""
+        episode = self._episode
+        if self.phase is not Phase.DETECTED or episode is None:
+            return None
+        return episode.progress()
 
     def feed(self, ts: datetime, power_w: float) -> Verdict:
         """Judge one reading. Readings older than the last one are stored but not judged."""
@@ -239,3 +262,19 @@ class PortDetector:
         episode = self._episode
         assert episode is not None
         return EpisodeEnded(ts, episode.energy_ws / 3600.0, episode.mean_power_w())
+
+
+def recounted(
+    started_at: datetime, readings: Iterable[tuple[datetime, float]]
+) -> EpisodeProgress | None:
+    """Count an open event's episode again from its stored readings (in time order, from
+    `started_at`), as the detector did: for an event stored without its progress (an earlier
+    version's). None without readings."""
+    episode: _Episode | None = None
+    for ts, power_w in readings:
+        if episode is None:
+            episode = _Episode(started_at, ts, power_w)
+            continue
+        episode.extend(ts)
+        episode.last_power_w = power_w
+    return None if episode is None else episode.progress()

@@ -2,8 +2,9 @@
 
 The writer owns one `Episodes` and calls it inside each batch's transaction: `sync` before the
 batch's readings (new ports resume their open event and learn their rhythm from the store),
-`judge` per reading, `turned_off` when a port stops being judged. See docs/ARCHITECTURE.md,
-"Detection".
+`judge` per reading, `turned_off` when a port stops being judged, `save_progress` after the
+readings (open events' energy so far, so a restart or a rollback resumes exactly). See
+docs/ARCHITECTURE.md, "Detection".
 """
 
 from __future__ import annotations
@@ -13,7 +14,13 @@ from datetime import datetime
 from sqlalchemy import Connection
 
 from phantom_desktop.core.alert_text import phantom_alert_message
-from phantom_desktop.core.detection import EpisodeEnded, PortDetector, Verdict
+from phantom_desktop.core.detection import (
+    EpisodeEnded,
+    EpisodeProgress,
+    PortDetector,
+    Verdict,
+    recounted,
+)
 from phantom_desktop.core.enums import CutReason, PortStatus
 from phantom_desktop.core.readings import ReadingValues
 from phantom_desktop.core.tariff import Tariff
@@ -31,6 +38,7 @@ class Episodes:
     def __init__(self) -> None:
         self._detectors: dict[str, PortDetector] = {}
         self._open_events: dict[str, int] = {}
+        self._saved: dict[str, EpisodeProgress] = {}  # open events' progress as last written
         self._rhythms = RhythmBoard()
         self.tariff: Tariff | None = None  # alerts say what the standby costs a year
         # Ports measured only by meters without a relay (Modbus): a cut is recorded, not done.
@@ -41,6 +49,7 @@ class Episodes:
         for port_id in port_ids:
             self._detectors.pop(port_id, None)
             self._open_events.pop(port_id, None)
+            self._saved.pop(port_id, None)
         self._rhythms.forget(port_ids)
 
     def sync(
@@ -54,9 +63,8 @@ class Episodes:
                 rules = ports[port_id].rules
                 open_event = resumed.get(port_id)
                 if open_event is not None and ports[port_id].status == PortStatus.ACTIVE:
-                    self._detectors[port_id] = PortDetector.resume(
-                        rules, open_event.started_at, open_event.detected_at, open_event.power_w
-                    )
+                    progress = _progress(conn, port_id, open_event)
+                    self._detectors[port_id] = PortDetector.resume(rules, progress)
                     self._open_events[port_id] = open_event.id
                 elif open_event is not None:  # turned off (command line) while we were stopped
                     last = sql.last_reading_at(conn, port_id) or open_event.detected_at
@@ -73,6 +81,17 @@ class Episodes:
                 detector.set_rules(port.rules)
             if port.status == PortStatus.OFF:  # cut elsewhere (another machine, the command line)
                 self._end(conn, port_id, detector.port_turned_off(now))
+
+    def save_progress(self, conn: Connection, batch: Batch) -> None:
+        """Store how far the open events this batch moved are counted (one statement)."""
+        moved = []
+        for port_id in self._open_events.keys() & batch.touched_ports:  # walks the smaller
+            progress = self._detectors[port_id].progress()
+            if progress is not None and progress != self._saved.get(port_id):
+                moved.append((self._open_events[port_id], progress))
+                self._saved[port_id] = progress  # forgotten if the batch rolls back
+        if moved:
+            sql.save_progress(conn, moved)
 
     def publish_rhythms(self, conn: Connection, batch: Batch) -> None:
         """Store and announce what changed in the recognised rhythms of the batch's ports."""
@@ -142,6 +161,18 @@ class Episodes:
 
     def _end(self, conn: Connection, port_id: str, ended: EpisodeEnded | None) -> None:
         event_id = self._open_events.pop(port_id, None)
+        self._saved.pop(port_id, None)
         if ended is None or event_id is None:
             return
         sql.end_event(conn, event_id, ended)
+
+
+def _progress(conn: Connection, port_id: str, event: sql.OpenEvent) -> EpisodeProgress:
+    """Where an open event's episode stands: as saved, else counted again from its readings
+    (an earlier version's event), else from its detection (no readings stored)."""
+    if event.progress is not None:
+        return event.progress
+    readings = sql.readings_since(conn, port_id, event.started_at)
+    return recounted(event.started_at, readings) or EpisodeProgress(
+        event.started_at, event.detected_at, event.power_w, 0.0
+    )

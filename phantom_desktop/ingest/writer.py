@@ -279,6 +279,7 @@ class Writer:
             self._rollups.apply(conn, batch.rows, {p: row.threshold_w for p, row in ports.items()})
         used = {credentials[s.token_hash] for s in submissions if s.token_hash in credentials}
         self._touch_tokens(conn, used, now)
+        self.episodes.save_progress(conn, batch)
         self.episodes.publish_rhythms(conn, batch)
 
     def _accept(

@@ -5,7 +5,7 @@ Every function takes the caller's connection or session; the caller owns the tra
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from phantom_desktop.core.detection import EpisodeDetected, EpisodeEnded
+from phantom_desktop.core.detection import EpisodeDetected, EpisodeEnded, EpisodeProgress
 from phantom_desktop.core.enums import EventAction, PortStatus
 from phantom_desktop.store.models import DeviceToken, Notification, PhantomEvent, Port, PowerReading
 from phantom_desktop.store.sql_time import bind_timestamp, dialect_name
@@ -24,6 +24,16 @@ _readings_in_range = (
     select(PowerReading.id, PowerReading.port_id, PowerReading.timestamp)
     .where(PowerReading.id.between(bindparam("first"), bindparam("last")))
     .order_by(PowerReading.id)
+)
+# One statement per batch for every open event the batch moved (executemany).
+_save_progress = (
+    update(PhantomEvent)
+    .where(PhantomEvent.id == bindparam("event_id"))
+    .values(
+        wasted_wh=bindparam("wasted"),
+        counted_until=bindparam("until"),
+        last_power_w=bindparam("power"),
+    )
 )
 
 
@@ -40,6 +50,7 @@ class OpenEvent:
     started_at: datetime
     detected_at: datetime
     power_w: float
+    progress: EpisodeProgress | None  # None: stored by an earlier version, without it
 
 
 def insert_readings(
@@ -138,13 +149,21 @@ def open_events(conn: Connection, port_ids: Collection[str]) -> dict[str, OpenEv
             PhantomEvent.started_at,
             PhantomEvent.detected_at,
             PhantomEvent.power_w,
+            PhantomEvent.wasted_wh,
+            PhantomEvent.counted_until,
+            PhantomEvent.last_power_w,
         )
         .where(PhantomEvent.port_id.in_(port_ids), PhantomEvent.ended_at.is_(None))
         .order_by(PhantomEvent.id)
     )
     found: dict[str, OpenEvent] = {}
-    for port_id, event_id, started_at, detected_at, power_w in rows:
-        newer = OpenEvent(event_id, started_at, detected_at, power_w)
+    for port_id, event_id, started_at, detected_at, power_w, wasted, until, last_w in rows:
+        progress = (
+            None
+            if until is None or last_w is None
+            else EpisodeProgress(started_at, until, last_w, wasted)
+        )
+        newer = OpenEvent(event_id, started_at, detected_at, power_w, progress)
         older = found.get(port_id)
         if older is not None:
             close_event(conn, older.id, max(older.detected_at, newer.started_at))
@@ -156,6 +175,33 @@ def close_event(conn: Connection, event_id: int, ended_at: datetime) -> None:
     """End an event whose episode's energy is unknown (its port was cut while the app was
     stopped, or a newer event superseded it): its recorded energy is kept."""
     conn.execute(update(PhantomEvent).where(PhantomEvent.id == event_id).values(ended_at=ended_at))
+
+
+def save_progress(conn: Connection, progress: Sequence[tuple[int, EpisodeProgress]]) -> None:
+    """Record how far these open events (by id) are counted, in the batch's transaction."""
+    conn.execute(
+        _save_progress,
+        [
+            {
+                "event_id": event_id,
+                "wasted": p.wasted_wh,
+                "until": p.counted_until,
+                "power": p.power_w,
+            }
+            for event_id, p in progress
+        ],
+    )
+
+
+def readings_since(
+    conn: Connection, port_id: str, since: datetime
+) -> Iterable[tuple[datetime, float]]:
+    """This port's readings measured at or after `since`, (timestamp, power) in time order."""
+    return conn.execute(
+        select(PowerReading.timestamp, PowerReading.power)
+        .where(PowerReading.port_id == port_id, PowerReading.timestamp >= since)
+        .order_by(PowerReading.timestamp, PowerReading.id)
+    )
 
 
 def last_reading_at(conn: Connection, port_id: str) -> datetime | None:

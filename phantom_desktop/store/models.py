@@ -129,6 +129,10 @@ class PhantomEvent(Base):
     power_w: Mapped[float] = mapped_column(Double)
     wasted_wh: Mapped[float] = mapped_column(Double, default=0.0)
     action: Mapped[EventAction] = mapped_column(TextEnum(EventAction, 10))
+    # An open event's progress, saved with every batch that moves it: wasted_wh counts the
+    # standby up to counted_until, the latest reading, whose power last_power_w holds since.
+    counted_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_power_w: Mapped[float | None] = mapped_column(Double)
 
 
 class Notification(Base):

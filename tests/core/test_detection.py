@@ -6,7 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from phantom_desktop.core.detection import Phase, PortDetector, PortRules
+from phantom_desktop.core.detection import (
+    EpisodeProgress,
+    Phase,
+    PortDetector,
+    PortRules,
+    recounted,
+)
 
 T0 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 
@@ -155,7 +161,39 @@ def test_silent_gap_counts_at_most_max_gap_towards_waste():
 
 def test_resumed_event_is_not_detected_twice():
     rules = PortRules(threshold_w=5, min_duration_s=0, auto_cut=False)
-    detector = PortDetector.resume(rules, at(0), at(10), 2.0)
+    detector = PortDetector.resume(rules, EpisodeProgress(at(0), at(10), 2.0, 0.0))
     verdict = detector.feed(at(20), 2.0)
     assert verdict.phantom and verdict.detected is None
     assert detector.feed(at(30), 50.0).ended is not None
+
+
+def test_a_resumed_event_ends_with_the_energy_of_the_whole_episode():
+    """10 W from 0 to 1 h, interrupted after 50 min: the resumed detector still counts 10 Wh."""
+    rules = PortRules(threshold_w=15, min_duration_s=60, auto_cut=False)
+    before = PortDetector(rules)
+    feed_all(before, [(t, 10.0) for t in range(0, 3001, 60)])
+    progress = before.progress()
+    assert progress == EpisodeProgress(at(0), at(3000), 10.0, pytest.approx(10.0 * 3000 / 3600))
+    after = PortDetector.resume(rules, progress)
+    *_, last = feed_all(after, [(t, 10.0) for t in range(3060, 3600, 60)] + [(3600, 0.0)])
+    assert last.ended is not None
+    assert last.ended.wasted_wh == pytest.approx(10.0)
+    assert last.ended.mean_power_w == pytest.approx(10.0)
+
+
+def test_no_progress_to_save_without_an_open_event():
+    detector = PortDetector(PortRules(threshold_w=5, min_duration_s=60, auto_cut=False))
+    detector.feed(at(0), 2.0)  # standby, not yet an event
+    assert detector.progress() is None
+
+
+def test_an_episode_is_recounted_from_its_readings_as_the_detector_counted_it():
+    readings = [(at(t), 3.0) for t in range(0, 600, 30)] + [(at(1200), 4.0)]
+    progress = recounted(at(0), readings)
+    assert progress == EpisodeProgress(
+        at(0),
+        at(1200),
+        4.0,
+        pytest.approx(3.0 * (570 + 300) / 3600),  # the gap counts 300 s
+    )
+    assert recounted(at(0), []) is None
