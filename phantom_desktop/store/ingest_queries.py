@@ -172,8 +172,8 @@ def open_events(conn: Connection, port_ids: Collection[str]) -> dict[str, OpenEv
 
 
 def close_event(conn: Connection, event_id: int, ended_at: datetime) -> None:
-    """End an event whose episode's energy is unknown (its port was cut while the app was
-    stopped, or a newer event superseded it): its recorded energy is kept."""
+    """End an event without resuming it (its port was cut while the app was stopped, or a
+    newer event superseded it): it keeps the energy saved with its last batch."""
     conn.execute(update(PhantomEvent).where(PhantomEvent.id == event_id).values(ended_at=ended_at))
 
 
