@@ -278,3 +278,18 @@ def recounted(
         episode.extend(ts)
         episode.last_power_w = power_w
     return None if episode is None else episode.progress()
+
+
+def counted_on(
+    progress: EpisodeProgress, readings: Iterable[tuple[datetime, float]]
+) -> EpisodeProgress:
+    """Continue saved progress over the readings stored after it (in time order): the writer
+    saves progress only every so often, and the batches committed since then hold the rest."""
+    episode = _Episode(progress.started_at, progress.counted_until, progress.power_w)
+    episode.energy_ws = progress.wasted_wh * 3600.0
+    for ts, power_w in readings:
+        if ts <= episode.last_at:
+            continue
+        episode.extend(ts)
+        episode.last_power_w = power_w
+    return episode.progress()

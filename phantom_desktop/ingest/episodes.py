@@ -19,6 +19,7 @@ from phantom_desktop.core.detection import (
     EpisodeProgress,
     PortDetector,
     Verdict,
+    counted_on,
     recounted,
 )
 from phantom_desktop.core.enums import CutReason, PortStatus
@@ -30,6 +31,11 @@ from phantom_desktop.ingest.rhythm_board import RhythmBoard
 from phantom_desktop.store import ingest_queries as sql
 from phantom_desktop.store.lookups import CachedPort
 from phantom_desktop.store.port_rhythm import learning_readings
+
+# An open event's progress is saved when it has moved this far since it was last saved: a
+# statement per open event a minute rather than per batch. Resuming counts the readings stored
+# since (`counted_on`), so it stays exact.
+PROGRESS_EVERY_S = 60.0
 
 
 class Episodes:
@@ -87,7 +93,12 @@ class Episodes:
         moved = []
         for port_id in self._open_events.keys() & batch.touched_ports:  # walks the smaller
             progress = self._detectors[port_id].progress()
-            if progress is not None and progress != self._saved.get(port_id):
+            saved = self._saved.get(port_id)
+            if progress is not None and (
+                saved is None
+                or (progress.counted_until - saved.counted_until).total_seconds()
+                >= PROGRESS_EVERY_S
+            ):
                 moved.append((self._open_events[port_id], progress))
                 self._saved[port_id] = progress  # forgotten if the batch rolls back
         if moved:
@@ -168,10 +179,11 @@ class Episodes:
 
 
 def _progress(conn: Connection, port_id: str, event: sql.OpenEvent) -> EpisodeProgress:
-    """Where an open event's episode stands: as saved, else counted again from its readings
-    (an earlier version's event), else from its detection (no readings stored)."""
+    """Where an open event's episode stands: as saved plus the readings stored since, else
+    counted again from its readings (an earlier version's event), else from its detection."""
     if event.progress is not None:
-        return event.progress
+        since = event.progress.counted_until
+        return counted_on(event.progress, sql.readings_since(conn, port_id, since))
     readings = sql.readings_since(conn, port_id, event.started_at)
     return recounted(event.started_at, readings) or EpisodeProgress(
         event.started_at, event.detected_at, event.power_w, 0.0

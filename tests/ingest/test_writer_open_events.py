@@ -138,6 +138,30 @@ def test_a_restart_at_0755_still_records_the_whole_nights_standby(stopped):
     assert event.power_w == pytest.approx(10.0)
 
 
+def test_a_restart_between_two_saves_counts_the_readings_stored_since_the_last(stopped):
+    engine, sessions, token_hash, _ids = stopped
+    box = box_port(sessions)
+    writer = Writer(engine)
+    writer.start()
+    try:
+        sink = RecordingSink()
+        for n, value in enumerate(night(box, 0, 474)):  # up to 07:54, saved with its batch
+            submit(writer, sink, n, token_hash, value)
+        sink.wait(475)
+        for n, s in enumerate(range(10, 60, 10), start=475):  # 12 W from 07:54:10 to 07:54:50
+            at = MIDNIGHT + timedelta(minutes=474, seconds=s)
+            submit(writer, sink, n, token_hash, ReadingValues(box, 230.0, 0.0, 12.0, at))
+            sink.wait(n + 1)
+    finally:
+        writer.stop()
+    # Progress is saved at most once a minute: the last 50 s are only in the stored readings.
+    assert the_event(sessions).wasted_wh == pytest.approx(10.0 * 474 / 60)
+    run_writer(engine, token_hash, *night(box, 475, 480))  # the app restarted at 07:55
+    event = the_event(sessions)
+    assert event.ended_at == MIDNIGHT + timedelta(hours=8)
+    assert event.wasted_wh == pytest.approx(FULL_NIGHT_WH + 2.0 * 50 / 3600)  # the 12 W bit
+
+
 def test_a_rolled_back_batch_at_0755_still_records_the_whole_nights_standby(store, monkeypatch):
     _engine, sessions, writer, token_hash, _ids = store
     box = box_port(sessions)
