@@ -3,8 +3,11 @@
 Data arrival and drawing are separate (Friture): batches only append to numpy ring buffers and
 mark their ports dirty. Each `redraw` (called by the page's DisplayClock while it is visible)
 scrolls the canvas (ui/strip_canvas.py) to "now" and draws each changed port's new readings,
-min/max-decimated per pixel column. Paint times go to the clock's FramePacer, so that drawing,
-paints included, stays within a set share of one core however dense the data.
+min/max-decimated per pixel column, up to the canvas's pixel budget per frame (`STEP_PIXELS`):
+a full picture (a resize, other ports picked, the tab shown again) is drawn over as many frames
+as it needs, port by port in drawing order, so no frame holds the GUI thread for long. Paint
+times go to the clock's FramePacer, so that drawing, paints included, stays within a set share
+of one core however dense the data.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from phantom_desktop.ui.common.palette import PortColors
 from phantom_desktop.ui.monitor.ago_axis import AgoAxis
 from phantom_desktop.ui.monitor.frame_pacer import FramePacer
 from phantom_desktop.ui.monitor.ring_buffer import RingBuffer
-from phantom_desktop.ui.monitor.strip_canvas import StripCanvas
+from phantom_desktop.ui.monitor.strip_canvas import STEP_PIXELS, StripCanvas
 
 WINDOW_S = 600.0
 CAPACITY = 16384  # per port: the full window at up to ~27 readings/s
@@ -181,8 +184,9 @@ class LivePlot(pg.PlotWidget):
 
     # -- drawing ------------------------------------------------------------------------------
     def redraw(self) -> None:
-        """Bring the canvas to "now": scroll it, and draw each changed port's new readings; draw
-        everything again only when the size, the scales or the shown ports changed."""
+        """Bring the canvas to "now": scroll it, and draw the changed ports' new readings; start
+        the picture again when the size, the scales or the shown ports changed. At most
+        `STEP_PIXELS` are drawn: what is left stays due for the next frame."""
         now = time.time()
         box = self.getPlotItem().getViewBox()
         dpr = self.devicePixelRatioF()
@@ -202,17 +206,41 @@ class LivePlot(pg.PlotWidget):
         if key != canvas.key or right - canvas.right_column >= size[0]:
             canvas.reset(size, dpr, column_s, right, (low, high), key)
             canvas.set_grid(self._grid_color, *self._ticks(-span, 0.0, low, high))
+            self._drawn_until.clear()
             fresh = {port_id: self._buffers[port_id].latest() for port_id in shown}
         else:
             canvas.scroll_to(right)
-        curves = []
+        self._draw_within_budget(fresh)
+        box.setRange(xRange=canvas.x_range, yRange=(low, high), padding=0)
+
+    @property
+    def pending(self) -> bool:
+        """Whether some shown port has readings not drawn yet (the next frame draws them)."""
+        return bool(self._dirty & set(self.shown()))
+
+    def _draw_within_budget(self, fresh: dict[str, tuple[np.ndarray, np.ndarray]]) -> None:
+        """Draw the ports' undrawn readings in order until `STEP_PIXELS` are spent; a port cut
+        short is drawn up to a column's edge and stays dirty, as do the ports after it."""
+        canvas = self._canvas
+        budget = float(STEP_PIXELS)
+        curves: list[tuple[QColor, np.ndarray, np.ndarray]] = []
         for port_id, (times, power) in fresh.items():
+            if budget <= 0:
+                self._dirty.add(port_id)
+                continue
+            x, y = canvas.decimated(times, to_axis(power, self._log))
+            count, cost = canvas.affordable(x, y, budget, one_column=not curves)
+            if count < len(x):
+                self._dirty.add(port_id)
+                budget = 0.0
+                if count == 0:
+                    continue
+                times = times[: np.searchsorted(times, canvas.column_start(x[count]), "left")]
+            budget -= cost
             if len(times):
                 self._drawn_until[port_id] = float(times[-1])
-            x, y = canvas.decimated(times, to_axis(power, self._log))
-            curves.append((self._colors.color(port_id), x, y))
+            curves.append((self._colors.color(port_id), x[:count], y[:count]))
         canvas.draw(curves)
-        box.setRange(xRange=canvas.x_range, yRange=(low, high), padding=0)
 
     def _undrawn(self, port_id: str) -> tuple[np.ndarray, np.ndarray]:
         """A port's readings not drawn yet, from the last one drawn (the line goes on from it)."""

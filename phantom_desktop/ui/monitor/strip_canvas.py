@@ -7,9 +7,15 @@ one device pixel = one decimation column, see core/decimate.py), and only the ne
 of each port are drawn, on top. The whole picture is drawn again only when the scales, the
 size or the shown ports change. The time axis counts seconds before now, so that the axes and
 the grid stay still and pyqtgraph need not lay out and paint their labels on every frame.
+
+Even decimated, a full picture of many noisy ports covers tens of millions of pixels (64 ports
+took Qt ~0.8 s in one go), so the canvas also prices a polyline in the pixels it covers
+(`costs`, `affordable`): the plot draws at most `STEP_PIXELS` per frame and the rest on the next.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import pyqtgraph as pg
@@ -19,6 +25,7 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from phantom_desktop.core.decimate import min_max
 
 IMAGE_FORMAT = QImage.Format.Format_ARGB32_Premultiplied
+STEP_PIXELS = 600_000  # pixels of 1 px aliased lines a frame may draw: ~10 ms of Qt raster
 
 
 class StripCanvas(pg.GraphicsObject):
@@ -131,6 +138,40 @@ class StripCanvas(pg.GraphicsObject):
         start, end = self.time_range
         return min_max(times, values, start, end, self.column_s)
 
+    @property
+    def pen_width(self) -> float:
+        return max(1.0, round(self._dpr))
+
+    def costs(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Pixels the polyline through points 0..i covers, for each i (x in data coordinates):
+        its first pixel plus, per segment, the longer of its sides, times the pen's width."""
+        low, high = self._y_range
+        steps = np.maximum(
+            np.abs(np.diff(x)) / self.column_s,
+            np.abs(np.diff(y)) * (self._image.height() / (high - low)),
+        )
+        return self.pen_width * (1.0 + np.concatenate(([0.0], np.cumsum(steps))))
+
+    def affordable(
+        self, x: np.ndarray, y: np.ndarray, budget: float, one_column: bool = False
+    ) -> tuple[int, float]:
+        """(n, pixels): how many leading points, ending with a whole column, fit in `budget`
+        pixels; with `one_column`, at least the first column's (a step always progresses)."""
+        if len(x) == 0:
+            return 0, 0.0
+        costs = self.costs(x, y)
+        count = int(np.searchsorted(costs, budget, side="right"))
+        if count < len(x):
+            columns = np.floor(x / self.column_s)
+            count = int(np.searchsorted(columns, columns[count], side="left"))
+            if count == 0 and one_column:
+                count = int(np.searchsorted(columns, columns[0], side="right"))
+        return count, float(costs[count - 1]) if count else 0.0
+
+    def column_start(self, x: float) -> float:
+        """The left edge, in time, of the column holding `x`."""
+        return math.floor(x / self.column_s) * self.column_s
+
     def draw(self, curves: list[tuple[QColor, np.ndarray, np.ndarray]]) -> None:
         """Draw polylines given in data coordinates (x ascending, decimated) onto the picture."""
         if self._image.isNull() or not curves:
@@ -140,7 +181,7 @@ class StripCanvas(pg.GraphicsObject):
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
             pen = QPen()
             pen.setCosmetic(True)
-            pen.setWidthF(max(1.0, round(self._dpr)))
+            pen.setWidthF(self.pen_width)
             left = self.time_range[0]
             low, high = self._y_range
             x_scale = 1.0 / self.column_s
