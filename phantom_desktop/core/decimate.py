@@ -22,9 +22,12 @@ def min_max(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The points of (x ascending, y) in [start, end], reduced to min and max per column.
 
-    At most two points per column of `width` come back, both at the column's centre, min
-    first; a series already that sparse comes back unchanged (as views, not copies). The
-    last point before `start` is kept, so the line enters the window from its left edge.
+    At most two points per column of `width` come back, both at the column's centre: min first
+    in even columns, max first in odd ones, so that neighbouring columns join at the same end
+    (max to max, min to min) and the line covers about half the pixels of a zigzag from each
+    max down to the next min. A series already that sparse comes back unchanged (as views, not
+    copies). The last point before `start` is kept, so the line enters the window from its
+    left edge.
     """
     first = max(0, int(np.searchsorted(x, start, side="left")) - 1)
     last = int(np.searchsorted(x, end, side="right"))
@@ -38,5 +41,7 @@ def min_max(
         return x, y
     low = np.minimum.reduceat(y, starts)
     high = np.maximum.reduceat(y, starts)
+    odd = column[starts] % 2 == 1
+    ends = np.column_stack((np.where(odd, high, low), np.where(odd, low, high)))
     centres = (column[starts] + 0.5) * width
-    return np.repeat(centres, 2), np.column_stack((low, high)).ravel()
+    return np.repeat(centres, 2), ends.ravel()

@@ -72,3 +72,19 @@ def test_output_is_bounded_and_covers_the_data(n: int, columns: int, seed: int) 
     if n:
         assert dy.min() == y.min() and dy.max() == y.max()
         assert envelope(dx, dy, width) == envelope(x, y, width)
+
+
+def test_neighbouring_columns_join_at_the_same_end() -> None:
+    """Max to max and min to min: the pen does not cross the whole band twice per column."""
+    rng = np.random.default_rng(5)
+    x = np.sort(rng.uniform(0.0, 100.0, 50_000))
+    y = rng.uniform(0.0, 1.0, len(x))
+    width = column_width(100.0, 200)
+    _dx, dy = min_max(x, y, 0.0, 100.0, width)
+    pairs = dy.reshape(-1, 2)
+    lows, highs = pairs.min(axis=1), pairs.max(axis=1)
+    ends, starts = pairs[:-1, 1], pairs[1:, 0]
+    at_max = (ends == highs[:-1]) & (starts == highs[1:])
+    at_min = (ends == lows[:-1]) & (starts == lows[1:])
+    assert len(pairs) == 200 and (at_max | at_min).all()
+    assert np.abs(np.diff(dy)).sum() < 0.6 * 2 * (highs - lows).sum()
