@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QDoubleSpinBox, QLineEdit, QTableView, QWidget
@@ -44,12 +45,17 @@ def select_row(qtbot, table: QTableView, key: object) -> None:
     raise AssertionError(f"no row {key!r} in {table.objectName()}")
 
 
-def wait_dialog(qtbot, view: QWidget, kind: type) -> QWidget:
+DialogT = TypeVar("DialogT", bound=QWidget)
+
+
+def wait_dialog(qtbot, view: Any, kind: type[DialogT]) -> DialogT:
     """The dialog of `kind` that `view` opened, once it is shown."""
     qtbot.waitUntil(
         lambda: isinstance(view.dialog, kind) and view.dialog.isVisible(), timeout=TIMEOUT_MS
     )
-    return view.dialog
+    dialog = view.dialog
+    assert isinstance(dialog, kind)
+    return dialog
 
 
 def post_reading(base_url: str, token: str, port_id: str, power: float = 42.0) -> tuple[int, dict]:

@@ -3,6 +3,7 @@ shows too, each with its own columns; on/off in flight disables both views' acti
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableView
 
 from phantom_desktop.ui.ports.port_dialog import PortDialog
@@ -102,3 +103,16 @@ def test_a_port_turned_off_in_the_tab_can_be_turned_on_from_the_monitor(
     )
     qtbot.waitUntil(lambda: tab.power_button.isEnabled() and tab.power_button.text() == "Turn off")
     assert not panel.turn_on_button.isEnabled()  # on again: nothing to turn on
+
+
+def test_both_ports_tables_list_ports_in_natural_order(qtbot, open_window, make_plug):
+    for name in ("w-10", "w-2", "W-1", "Fridge"):
+        make_plug(name)
+    window = open_window()
+    natural = ["Fridge", "W-1", "w-2", "w-10"]
+    for view in (window.workspace.ports_tab.view, window.ports_panel.view):
+        proxy = view.model()
+        qtbot.waitUntil(lambda proxy=proxy: proxy.rowCount() == 4)
+        assert [proxy.index(row, 0).data() for row in range(4)] == natural
+        view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        assert [proxy.index(row, 0).data() for row in range(4)] == natural[::-1]

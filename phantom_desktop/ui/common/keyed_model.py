@@ -11,6 +11,8 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
+from phantom_desktop.core.natural_sort import natural_key
+
 SORT_ROLE = Qt.ItemDataRole.UserRole
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 2  # "active", "off" or "phantom" for the badge
@@ -46,7 +48,8 @@ class KeyedTableModel(QAbstractTableModel, Generic[RowT]):
         raise NotImplementedError
 
     def sort_value(self, row: RowT, column: int) -> Any:
-        return self.display(row, column).casefold()
+        """Text sorts naturally ("w-2" before "w-10"); subclasses give numbers for numbers."""
+        return natural_key(self.display(row, column))
 
     def alignment(self, column: int) -> Qt.AlignmentFlag:
         return LEFT
