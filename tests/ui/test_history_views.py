@@ -92,6 +92,16 @@ def test_zooming_in_switches_to_raw_readings_and_hiding_a_port_hides_its_curve(q
     assert tab.plot.plot.getAxis("left").logMode
 
 
+def test_the_port_list_is_in_natural_order(qtbot, services, tab, home):
+    with services.sessions.begin() as s:
+        for name in ("w-10", "w-2"):
+            repository.create_port(s, home[0], name, None, 5.0, 0.0)
+    with qtbot.waitSignal(tab._loader.loaded, timeout=10000):
+        tab.refresh_ports()
+    names = [tab.port_list.item(row).text() for row in range(tab.port_list.count())]
+    assert names == ["Router", "TV", "w-2", "w-10"]
+
+
 def test_only_the_newest_of_quick_loads_is_shown(qtbot, tab, home):
     shown = []
     tab._loader.loaded.connect(shown.append)

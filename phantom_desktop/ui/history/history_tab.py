@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from phantom_desktop.core.natural_sort import natural_key
 from phantom_desktop.store.history_queries import Resolution, user_ports
 from phantom_desktop.ui.history.history_loader import HistoryLoader, Loaded
 from phantom_desktop.ui.history.history_plot import HistoryPlot
@@ -166,6 +167,7 @@ class HistoryTab(QWidget):
         hidden = {self.port_list.item(i).data(Qt.ItemDataRole.UserRole)
                   for i in range(self.port_list.count())
                   if self.port_list.item(i).checkState() != Qt.CheckState.Checked}  # fmt: skip
+        ports = sorted(ports, key=lambda port: (natural_key(port[1]), port[0]))
         self._ports = ports
         self.plot.set_port_names(dict(ports))
         self.port_list.blockSignals(True)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from phantom_desktop.core.natural_sort import natural_key
 from phantom_desktop.ingest.serial.config import EMONTX_CHANNELS, MAX_MODBUS_ADDRESS
 from phantom_desktop.store.serial_choices import PortChoice
 from phantom_desktop.ui.common.widgets import muted_label
@@ -90,7 +91,7 @@ class MappingRow(QWidget):
         combo = self.port_combo
         combo.blockSignals(True)
         combo.clear()
-        ordered = sorted(ports, key=lambda p: (p.device_id != device_id, p.label.casefold()))
+        ordered = sorted(ports, key=lambda p: (p.device_id != device_id, natural_key(p.label)))
         for port in ordered:
             combo.addItem(port.label, port.id)
         if selected is not None and combo.findData(selected) < 0:
