@@ -18,6 +18,7 @@ from phantom_desktop.store.rollups import insert_readings_with_rollups
 from phantom_desktop.ui.energy.energy_model import EnergyColumn
 from phantom_desktop.ui.energy.energy_tab import EnergyTab
 from phantom_desktop.ui.history.export_job import ExportJob
+from phantom_desktop.ui.history.history_loader import Loaded
 from phantom_desktop.ui.history.history_tab import HistoryTab
 from phantom_desktop.ui.tasks import DbWorker
 
@@ -103,7 +104,7 @@ def test_the_port_list_is_in_natural_order(qtbot, services, tab, home):
 
 
 def test_only_the_newest_of_quick_loads_is_shown(qtbot, tab, home):
-    shown = []
+    shown: list[Loaded] = []
     tab._loader.loaded.connect(shown.append)
     now = time.time()
     for minutes in (600, 300, 60):
