@@ -144,11 +144,13 @@ class StripCanvas(pg.GraphicsObject):
 
     def costs(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Pixels the polyline through points 0..i covers, for each i (x in data coordinates):
-        its first pixel plus, per segment, the longer of its sides, times the pen's width."""
+        its first pixel plus, per segment, the longer of its sides (clipped to the picture's
+        height, as Qt clips it), times the pen's width."""
         low, high = self._y_range
+        height = self._image.height()
         steps = np.maximum(
             np.abs(np.diff(x)) / self.column_s,
-            np.abs(np.diff(y)) * (self._image.height() / (high - low)),
+            np.minimum(np.abs(np.diff(y)) * (height / (high - low)), height),
         )
         return self.pen_width * (1.0 + np.concatenate(([0.0], np.cumsum(steps))))
 
@@ -156,9 +158,16 @@ class StripCanvas(pg.GraphicsObject):
         self, x: np.ndarray, y: np.ndarray, budget: float, one_column: bool = False
     ) -> tuple[int, float]:
         """(n, pixels): how many leading points, ending with a whole column, fit in `budget`
-        pixels; with `one_column`, at least the first column's (a step always progresses)."""
+        pixels; with `one_column`, at least the first column's (a step always progresses).
+
+        A few new readings fit easily: they are charged a bound (their columns plus the full
+        height per segment) without pricing each segment."""
         if len(x) == 0:
             return 0, 0.0
+        columns_spanned = (x[-1] - x[0]) / self.column_s
+        bound = self.pen_width * (1.0 + columns_spanned + (len(x) - 1) * self._image.height())
+        if bound <= budget:
+            return len(x), float(bound)
         costs = self.costs(x, y)
         count = int(np.searchsorted(costs, budget, side="right"))
         if count < len(x):
