@@ -29,9 +29,10 @@ def min_max(
     copies). The last point before `start` is kept, so the line enters the window from its
     left edge.
     """
-    first = max(0, int(np.searchsorted(x, start, side="left")) - 1)
-    last = int(np.searchsorted(x, end, side="right"))
-    x, y = x[first:last], y[first:last]
+    if len(x) and (x[0] < start or end < x[-1]):  # a frame's new readings seldom need trimming
+        first = max(0, int(np.searchsorted(x, start, side="left")) - 1)
+        last = int(np.searchsorted(x, end, side="right"))
+        x, y = x[first:last], y[first:last]
     if width <= 0 or len(x) <= 2 or len(x) <= 2 * (end - start) / width:
         return x, y
     column = np.floor(x / width)

@@ -39,7 +39,8 @@ class StripCanvas(pg.GraphicsObject):
         self.right_column = 0  # absolute index (time // column width) of the last column
         self.column_s = 1.0
         self._y_range = (0.0, 1.0)
-        self._dpr = 1.0
+        self._size = (0, 0)
+        self._pen_width = 1.0  # device pixels: 2 on a 2x screen
         self._grid = QImage()
         self._grid_color = QColor(0, 0, 0, 30)
 
@@ -57,7 +58,8 @@ class StripCanvas(pg.GraphicsObject):
         self._image = QImage(size[0], size[1], IMAGE_FORMAT)
         self._image.fill(Qt.GlobalColor.transparent)
         self.key = key
-        self._dpr = dpr
+        self._size = size
+        self._pen_width = max(1.0, round(dpr))
         self.column_s = column_s
         self.right_column = right_column
         self._y_range = y_range
@@ -138,21 +140,17 @@ class StripCanvas(pg.GraphicsObject):
         start, end = self.time_range
         return min_max(times, values, start, end, self.column_s)
 
-    @property
-    def pen_width(self) -> float:
-        return max(1.0, round(self._dpr))
-
     def costs(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Pixels the polyline through points 0..i covers, for each i (x in data coordinates):
         its first pixel plus, per segment, the longer of its sides (clipped to the picture's
         height, as Qt clips it), times the pen's width."""
         low, high = self._y_range
-        height = self._image.height()
+        height = self._size[1]
         steps = np.maximum(
             np.abs(np.diff(x)) / self.column_s,
             np.minimum(np.abs(np.diff(y)) * (height / (high - low)), height),
         )
-        return self.pen_width * (1.0 + np.concatenate(([0.0], np.cumsum(steps))))
+        return self._pen_width * (1.0 + np.concatenate(([0.0], np.cumsum(steps))))
 
     def affordable(
         self, x: np.ndarray, y: np.ndarray, budget: float, one_column: bool = False
@@ -162,12 +160,13 @@ class StripCanvas(pg.GraphicsObject):
 
         A few new readings fit easily: they are charged a bound (their columns plus the full
         height per segment) without pricing each segment."""
-        if len(x) == 0:
+        points = len(x)
+        if points == 0:
             return 0, 0.0
-        columns_spanned = (x[-1] - x[0]) / self.column_s
-        bound = self.pen_width * (1.0 + columns_spanned + (len(x) - 1) * self._image.height())
+        height, pen = self._size[1], self._pen_width
+        bound = pen * (1.0 + float(x[-1] - x[0]) / self.column_s + (points - 1) * height)
         if bound <= budget:
-            return len(x), float(bound)
+            return points, bound
         costs = self.costs(x, y)
         count = int(np.searchsorted(costs, budget, side="right"))
         if count < len(x):
@@ -190,7 +189,7 @@ class StripCanvas(pg.GraphicsObject):
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
             pen = QPen()
             pen.setCosmetic(True)
-            pen.setWidthF(self.pen_width)
+            pen.setWidthF(self._pen_width)
             left = self.time_range[0]
             low, high = self._y_range
             x_scale = 1.0 / self.column_s
