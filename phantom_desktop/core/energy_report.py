@@ -5,7 +5,8 @@
   (an episode still open is charged its standby power until `now`);
 - saved energy is a cut episode's standby power times the time the port then stayed off
   (until its power came back, or `now`), again clipped to the period;
-- always-on is the low percentile of the last (at most) 48 h of 1-minute means in the period.
+- always-on is the low percentile of the levels the minutes of the last (at most) 48 h of the
+  period held (`baseline.minute_floors`).
 """
 
 from __future__ import annotations
@@ -115,12 +116,13 @@ def port_rows(
     periods: Sequence[tuple[datetime, datetime]],
     buckets: Sequence[EnergyBucket],
     episodes: Sequence[Episode],
-    minute_means: Callable[[float, float], Iterable[float]],
+    minute_levels: Callable[[float, float], Iterable[float]],
     tariff: Tariff,
     zone: tzinfo,
     now: float,
 ) -> list[EnergyRow]:
-    """One row per period for one port. `minute_means(start, end)` gives the 1-minute means."""
+    """One row per period for one port. `minute_levels(start, end)` gives the levels its minutes
+    held (`baseline.minute_floors`)."""
     rows = []
     for period_start, period_end in periods:
         p0, p1 = period_start.timestamp(), period_end.timestamp()
@@ -129,7 +131,7 @@ def port_rows(
         standby = sum(b.standby_wh for b in inside)
         cost = tariff.cost(((b.start, b.duration, b.wh) for b in inside), zone)
         standby_cost = tariff.cost(((b.start, b.duration, b.standby_wh) for b in inside), zone)
-        base = always_on_w(minute_means(*baseline_window(p0, p1, now)))
+        base = always_on_w(minute_levels(*baseline_window(p0, p1, now)))
         rows.append(
             EnergyRow(
                 port_id,

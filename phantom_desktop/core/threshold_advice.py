@@ -13,7 +13,10 @@ def _w(watts: float) -> str:
 
 
 def _floor_text(baseline_w: float, threshold_w: float | None) -> str:
-    floor = f" Always-on floor over 48 h (low percentile of its 1-minute means): {_w(baseline_w)}."
+    floor = (
+        " Always-on floor over 48 h (low percentile of the levels it held each minute): "
+        f"{_w(baseline_w)}."
+    )
     if baseline_w <= 0:
         return " It was off (0 W) part of every hour: there is no always-on floor."
     if threshold_w is None:

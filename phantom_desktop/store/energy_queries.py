@@ -13,6 +13,7 @@ from datetime import UTC, datetime, tzinfo
 import numpy as np
 from sqlalchemy import Connection, and_, func, or_, select
 
+from phantom_desktop.core.baseline import minute_floors
 from phantom_desktop.core.energy_report import (
     EnergyBucket,
     EnergyRow,
@@ -133,7 +134,7 @@ def energy_report(
             periods,
             energy_buckets(conn, port_id, start.timestamp(), end.timestamp()),
             episodes(conn, port_id, start, end),
-            _MinuteMeans(conn, port_id, lo, hi),
+            _MinuteLevels(conn, port_id, lo, hi),
             tariff,
             zone,
             now.timestamp(),
@@ -141,26 +142,28 @@ def energy_report(
     return by_port, home_rows(by_port, tariff)
 
 
-class _MinuteMeans:
-    """A port's 1-minute means over [lo, hi), read once; called with sub-ranges (epoch s)."""
+class _MinuteLevels:
+    """The levels a port's minutes held over [lo, hi) (`baseline.minute_floors`), read once;
+    called with sub-ranges (epoch s)."""
 
     def __init__(self, conn: Connection, port_id: str, lo: float, hi: float) -> None:
         mark = "?" if dialect_name(conn) == "sqlite" else "%s"
         cursor = conn.connection.cursor()
         try:
             cursor.execute(
-                f"SELECT bucket, sum_w / n FROM {TABLE_1M} WHERE port_id = {mark} "
+                f"SELECT bucket, sum_w / n, min_w, max_w FROM {TABLE_1M} WHERE port_id = {mark} "
                 f"AND bucket >= {mark} AND bucket < {mark} AND n > 0 ORDER BY bucket",
                 (port_id, int(lo), math.ceil(hi)),
             )
-            rows = np.array(cursor.fetchall(), dtype=float).reshape(-1, 2)
+            rows = np.array(cursor.fetchall(), dtype=float).reshape(-1, 4)
         finally:
             cursor.close()
-        self._t, self._mean = rows[:, 0], rows[:, 1]
+        self._t = rows[:, 0]
+        self._level = minute_floors(rows[:, 1], rows[:, 2], rows[:, 3])
 
     def __call__(self, start: float, end: float) -> np.ndarray:
         a, b = np.searchsorted(self._t, [start, end])
-        return self._mean[a:b]
+        return self._level[a:b]
 
 
 def first_rollup_at(conn: Connection) -> datetime | None:

@@ -66,7 +66,12 @@ def always_on_w(conn: Connection, port_id: str) -> float | None:
     if newest is None:
         return None
     minutes = recent_minutes(conn, port_id, newest - timedelta(seconds=BASELINE_WINDOW_S))
-    return baseline.always_on_w(m.mean_w for m in minutes) if minutes else None
+    if not minutes:
+        return None
+    levels = baseline.minute_floors(
+        [m.mean_w for m in minutes], [m.min_w for m in minutes], [m.max_w for m in minutes]
+    )
+    return baseline.always_on_w(levels)
 
 
 def save_rhythm(conn: Connection, port_id: str, seen: str | None, since: datetime | None) -> None:

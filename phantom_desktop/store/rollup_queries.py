@@ -8,7 +8,12 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection
 
-from phantom_desktop.core.baseline import BASELINE_WINDOW_S, always_on_w, home_always_on_w
+from phantom_desktop.core.baseline import (
+    BASELINE_WINDOW_S,
+    always_on_w,
+    home_always_on_w,
+    minute_floors,
+)
 from phantom_desktop.store.rollups import TABLE_1M
 from phantom_desktop.store.sql_time import dialect_name
 
@@ -46,15 +51,19 @@ def recent_minutes(
     ]
 
 
-def minute_means(conn: Connection, port_id: str, start: float, end: float) -> list[float]:
-    """Mean power of each minute with readings whose start is in [start, end) (epoch s)."""
+def minute_levels(conn: Connection, port_id: str, start: float, end: float) -> list[float]:
+    """The level each minute with readings held (`core.baseline.minute_floors`), for the
+    minutes whose start is in [start, end) (epoch s)."""
     mark = _mark(conn)
     rows = conn.exec_driver_sql(
-        f"SELECT sum_w / n FROM {TABLE_1M} "
+        f"SELECT sum_w / n, min_w, max_w FROM {TABLE_1M} "
         f"WHERE port_id = {mark} AND bucket >= {mark} AND bucket < {mark} AND n > 0",
         (port_id, int(start), int(end)),
     ).all()
-    return [row[0] for row in rows]
+    if not rows:
+        return []
+    means, lows, highs = zip(*rows, strict=True)
+    return [float(level) for level in minute_floors(means, lows, highs)]
 
 
 def port_baseline_w(
@@ -62,7 +71,7 @@ def port_baseline_w(
 ) -> float:
     """The port's always-on floor over the `window_s` before `now`."""
     end = now.timestamp()
-    return always_on_w(minute_means(conn, port_id, end - window_s, end))
+    return always_on_w(minute_levels(conn, port_id, end - window_s, end))
 
 
 def home_baseline_w(

@@ -20,8 +20,9 @@ def test_a_fridge_is_told_that_its_low_phases_are_rests_and_what_its_floor_is():
         advice.explanation
     )
     assert "if it stays low longer than 40 min" in advice.explanation
-    assert "Always-on floor over 48 h (low percentile of its 1-minute means): 1.5 W" in (
-        advice.explanation
+    assert (
+        "Always-on floor over 48 h (low percentile of the levels it held each minute): 1.5 W"
+        in (advice.explanation)
     )
     assert advice.explanation.endswith("the standby it wastes around the clock.")
 

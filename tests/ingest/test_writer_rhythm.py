@@ -129,5 +129,8 @@ def test_suggest_threshold_tells_the_fridge_about_its_rhythm_and_floor(fridge_po
         explanation = summaries.suggest_port_threshold(s, user_id, port_id).explanation
         [shown] = window_queries.load_ports(s, user_id)
     assert "It cycles (~4" in explanation and "its low phases are rests between runs" in explanation
-    assert "Always-on floor over 48 h (low percentile of its 1-minute means): 1.4 W." in explanation
+    assert (
+        "Always-on floor over 48 h (low percentile of the levels it held each minute): 1.4 W."
+        in explanation
+    )
     assert shown.always_on_w == pytest.approx(1.4, abs=0.05)

@@ -237,7 +237,7 @@ class PortModel(KeyedTableModel[WindowPort]):
             case PortColumn.ALWAYS_ON:
                 return (
                     "The floor it never went below for long over the last 48 h (a low percentile"
-                    " of its 1-minute means): what it draws around the clock"
+                    " of the level it held minute by minute): what it draws around the clock"
                 )
         return None
 
