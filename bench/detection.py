@@ -8,8 +8,9 @@ port of a fresh SQLite database, every reading carrying its device timestamp and
 standby, active, resting (inside a cycle or programme) or off. First `--learn-days` of its life
 go through the writer with auto-cut off (the port's past); then the writer is stopped, auto-cut
 is switched on, and a new writer, which must learn the port's rhythm from the store, judges
-`--days` more. A cut opens the relay: the port reads 0 W until the appliance next wants to run,
-when the user switches it back on.
+`--days` more. The "new port" scenarios learn nothing first: the appliance is plugged into a
+port created a moment ago, with auto-cut on from its first reading. A cut opens the relay: the
+port reads 0 W until the appliance next wants to run, when the user switches it back on.
 
 Per scenario it prints the standby episodes found in time / expected (an episode is due at its
 first reading plus the min duration; on a port whose past shows rests, plus the longest rest
@@ -35,6 +36,7 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 
+from phantom_desktop.core.enums import PortStatus
 from phantom_desktop.core.readings import ReadingValues
 from phantom_desktop.ingest.messages import Outcome, PortCommand, Submission
 from phantom_desktop.ingest.writer import Writer
@@ -55,6 +57,7 @@ class Scenario:
     profile: str
     threshold_w: float = 5.0
     gaps: Gaps | None = None
+    new: bool = False  # a port created a moment ago: nothing learned before judging
 
 
 SCENARIOS = (
@@ -64,6 +67,8 @@ SCENARIOS = (
     Scenario("desk lamp", "lamp", 2.0),
     Scenario("fridge", "fridge"),
     Scenario("freezer", "freezer"),
+    Scenario("fridge, new port", "fridge", new=True),
+    Scenario("freezer, new port", "freezer", new=True),
     Scenario("dehumidifier", "dehumidifier"),
     Scenario("washing machine", "washer"),
     Scenario("laser printer", "laser"),
@@ -186,7 +191,8 @@ def _evaluate(url: str, device_id: str, port_id: str, days: list[LabelledReading
     try:
         for chunk in _chunks(days):
             if cut and chunk[0].label == "active":
-                writer.command(PortCommand(port_id, status="active")).done.result(timeout=60)
+                turn_on = PortCommand(port_id, status=PortStatus.ACTIVE)
+                writer.command(turn_on).done.result(timeout=60)
                 cut = False
             values = [_values(port_id, r, 0.0 if cut else None) for r in chunk]
             outcome = _submit(writer, device_id, values).result(timeout=60)
@@ -201,7 +207,7 @@ def _evaluate(url: str, device_id: str, port_id: str, days: list[LabelledReading
             )
         ).all()
     engine.dispose()
-    return events
+    return list(events)
 
 
 def _episodes(readings: list[LabelledReading], threshold_w: float):
@@ -210,7 +216,7 @@ def _episodes(readings: list[LabelledReading], threshold_w: float):
     start = None
     for i, reading in enumerate([*readings, None]):
         standby = reading is not None and reading.label == "standby"
-        if standby and start is None and reading.power < threshold_w:
+        if standby and start is None and reading is not None and reading.power < threshold_w:
             start = i
         elif not standby and start is not None:
             yield start, i - 1
@@ -281,23 +287,25 @@ def _score(
             score.in_time += 1
         else:
             score.late += 1
+        assert score.delays_s is not None
         score.delays_s.append((found[0] - start).total_seconds() - min_duration_s)
     return score
 
 
 def run_scenario(scenario: Scenario, args: argparse.Namespace, workdir: Path) -> Score:
     per_day = int(86400 / args.interval)
+    learn_days = 0 if scenario.new else args.learn_days
     trace = list(
         labelled_trace(
             scenario.profile,
             args.seed,
             START,
             args.interval,
-            per_day * (args.learn_days + args.days),
+            per_day * (learn_days + args.days),
             gaps=scenario.gaps,
         )
     )
-    split = START + timedelta(days=args.learn_days)
+    split = START + timedelta(days=learn_days)
     past = [r for r in trace if r.timestamp < split]
     days = [r for r in trace if r.timestamp >= split]
     path = workdir / f"{scenario.profile}-{len(list(workdir.iterdir()))}.db"

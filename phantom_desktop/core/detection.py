@@ -8,7 +8,9 @@ to zero, or when the port is cut.
 
 A port whose rhythm was recognised (core.rhythm: a fridge's compressor cycles, a washing
 machine's programmes) rests between its high phases: a low phase becomes an event only once it
-has outlasted the rhythm's longest rest (its *hold*) and then ``min_duration_s`` more. The
+has outlasted the rhythm's longest rest (its *hold*) and then ``min_duration_s`` more. A port
+still being learned holds a low phase right after a compressor-like run as long as a
+compressor may rest, so a fridge plugged in a moment ago is not cut in its first rest. The
 owner can override the recognition either way (`RhythmOverride`).
 """
 
@@ -207,7 +209,7 @@ class PortDetector:
         if mode is RhythmOverride.RESTS:
             return float("inf")
         tracker = self.rhythm
-        return tracker.rhythm.hold_s if tracker.may_be_rest() else 0.0
+        return tracker.rhythm.hold_s if tracker.may_be_rest() else tracker.learning_hold_s()
 
     def _judge_low(self, ts: datetime, power_w: float, episode: _Episode, low_s: float) -> Verdict:
         rules = self.rules
@@ -243,6 +245,7 @@ class PortDetector:
             self.rules.rhythm,
             self.rhythm.watched_s(ts),
             self.rules.auto_cut,
+            self.hold_s(),
         )
         detected = EpisodeDetected(
             episode.started_at, ts, power_w, cut=self.rules.auto_cut, reason=reason

@@ -15,6 +15,14 @@ between two high phases is a *rest*. Two patterns make a low phase a rest rather
   phase that follows a high phase may be a pause until it lasts as long as the longest pause
   such programmes have shown.
 
+Until a rhythm could have been seen, a port is *learning*: a fridge plugged in a moment ago
+must not be cut in its first rest. So while nothing is recognised, the port has not yet shown
+`LEARNING_RESTS` low phases after high ones, and none of its low phases has outlasted a
+compressor's rest (`MAX_REST_S`), a low phase right after a compressor-like run (at least
+`MIN_RUN_S` long, stopping at once from `COMPRESSOR_MIN_W` or more) may be a first rest for up
+to `MAX_REST_S` (`learning_hold_s`). A charger tapering off or a printer going from ready to
+sleep drops from a few watts, and a microwave's or a kettle's run is shorter: not held.
+
 Cycles older than `WINDOW_S` and programmes older than `PROGRAMME_WINDOW_S` are forgotten, so
 a replaced appliance is re-learned; a low phase longer than any compressor rest (`MAX_REST_S`),
 or longer than the recognised rhythm allows, breaks the chain of cycles at once. Feeding a
@@ -45,6 +53,9 @@ STEADY_RUN_RATIO = 2.0  # compressor runs vary more with load and door openings
 STEADY_SHARE = 2 / 3
 REST_TOLERANCE = 1.25
 MAX_GAP_S = 300.0  # a silence longer than this breaks the current phase: its length is unknown
+COMPRESSOR_MIN_W = 30.0  # a run that stops from this much or more may be a compressor's
+MIN_RUN_S = 180.0  # compressors run at least this long (their controllers prevent short cycles)
+LEARNING_RESTS = MIN_CYCLES + 2  # low phases after runs by which a rhythm would have shown
 
 _OFF, _LOW, _HIGH, _NONE = 0, 1, 2, 3
 
@@ -128,6 +139,10 @@ class RhythmTracker:
     _last: datetime | None = None
     _after_high: bool = False  # the current low phase follows a high phase
     _after_off: bool = False  # the current low phase follows an off phase
+    _after_run: bool = False  # the current low phase follows a compressor-like run
+    _last_w: float = 0.0  # power of the last reading
+    _lows_after_runs: int = 0  # low phases after high ones, counted up to LEARNING_RESTS
+    _long_low: bool = False  # a low phase outlasted any compressor's rest
     # (ended_at, rest_s, run_s): a rest and the compressor run that ended it
     _cycles: deque[tuple[datetime, float, float]] = field(default_factory=deque)
     _runs: deque[_Run] = field(default_factory=deque)
@@ -150,6 +165,7 @@ class RhythmTracker:
         self._kind, self._start, self._after_high, self._burst_start = _NONE, None, False, None
         self._first = self._last
         self._burst_pauses, self._burst_highs, self._rest_s = [], 0, None
+        self._lows_after_runs, self._long_low = 0, False
         self.rhythm = NO_RHYTHM
 
     def learn(self, readings: Iterable[tuple[datetime, float]]) -> None:
@@ -185,11 +201,12 @@ class RhythmTracker:
             self._begin(kind, ts, after_high=False)
         elif kind != self._kind:
             self._end_phase(ts, kind)
-        self._last = ts
+        self._last, self._last_w = ts, power_w
 
     # -- phases ------------------------------------------------------------------------------
     def _begin(self, kind: int, ts: datetime, after_high: bool, after_off: bool = False) -> None:
         self._kind, self._start, self._after_high, self._after_off = kind, ts, after_high, after_off
+        self._after_run = False
 
     def _break(self, last: datetime) -> None:
         """A silence: the phase under way ends at the last reading, its length unknown."""
@@ -211,6 +228,7 @@ class RhythmTracker:
             kind == _LOW and (self._after_off or length > MAX_PROGRAMME_PAUSE_S)
         )
         self._begin(new_kind, ts, after_high=kind == _HIGH, after_off=kind == _OFF)
+        self._after_run = kind == _HIGH and length >= MIN_RUN_S and self._last_w >= COMPRESSOR_MIN_W
         if new_kind == _HIGH and quiet:
             self._burst_start, self._burst_pauses, self._burst_highs = ts, [], 0
 
@@ -223,6 +241,9 @@ class RhythmTracker:
             self._end_burst(ts)
 
     def _low_ended(self, ts: datetime, rest_s: float, new_kind: int) -> None:
+        if self._after_high and self._lows_after_runs < LEARNING_RESTS:
+            self._lows_after_runs += 1
+        self._long_low = self._long_low or rest_s > MAX_REST_S
         rhythm = self.rhythm
         too_long = rest_s > MAX_REST_S or (
             rhythm.pattern is Pattern.CYCLING and rest_s > rhythm.hold_s
@@ -303,3 +324,13 @@ class RhythmTracker:
         if pattern is Pattern.CYCLING:
             return True
         return pattern is Pattern.PROGRAMME and self._after_high
+
+    def learning_hold_s(self) -> float:
+        """How long the current low phase may be a first rest of a port still being learned:
+        `MAX_REST_S` right after a compressor-like run, else 0 (see the module)."""
+        learning = (
+            self.rhythm.pattern is Pattern.NONE
+            and self._lows_after_runs < LEARNING_RESTS
+            and not self._long_low
+        )
+        return MAX_REST_S if learning and self._kind == _LOW and self._after_run else 0.0

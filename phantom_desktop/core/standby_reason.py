@@ -5,7 +5,13 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
-from phantom_desktop.core.rhythm import Pattern, Rhythm, RhythmOverride, duration_text
+from phantom_desktop.core.rhythm import (
+    MAX_REST_S,
+    Pattern,
+    Rhythm,
+    RhythmOverride,
+    duration_text,
+)
 
 LEARNING_S = 3600.0  # below this much history, "nothing learned yet" rather than "no cycle seen"
 
@@ -43,6 +49,12 @@ def held_reason(
     low = duration_text(low_s)
     if override is RhythmOverride.RESTS:
         return f"low for {low}, but you marked this appliance as one that rests → not standby"
+    if rhythm.pattern is Pattern.NONE:  # held as a first rest while the port is being learned
+        return (
+            f"low for {low} right after a run, but this port is still being learned and a "
+            f"fridge or freezer rests up to {duration_text(MAX_REST_S)} between runs → "
+            "not standby yet"
+        )
     return f"low for {low}, but {rhythm_text(rhythm, now)} → not standby"
 
 
@@ -53,11 +65,15 @@ def detected_reason(
     override: RhythmOverride,
     watched_s: float,
     auto_cut: bool,
+    hold_s: float = 0.0,
 ) -> str:
-    """A phantom event: "standby 2.1 W for 4 min, stable; no cycle seen in 48 h → cut"."""
+    """A phantom event: "standby 2.1 W for 4 min, stable; no cycle seen in 48 h → cut".
+    `hold_s` is how long the low phase was held as a possible rest before standby began."""
     head = f"standby {power_w:.1f} W for {duration_text(low_s)}, stable"
     if override is RhythmOverride.STANDBY:
         why = "you set this port to plain standby detection"
+    elif rhythm.pattern is Pattern.NONE and hold_s > 0:
+        why = f"longer than any compressor's rest ({duration_text(hold_s)}), no rhythm learned yet"
     elif rhythm.pattern is Pattern.CYCLING:
         why = f"longer than any rest of its ~{duration_text(rhythm.period_s or 0)} rhythm"
     elif rhythm.pattern is Pattern.PROGRAMME and math.isfinite(rhythm.hold_s):

@@ -7,7 +7,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from phantom_desktop.core.detection import PortDetector, PortRules, Verdict
-from phantom_desktop.core.rhythm import MIN_CYCLES, Pattern, RhythmOverride, duration_text
+from phantom_desktop.core.rhythm import (
+    LEARNING_RESTS,
+    MAX_REST_S,
+    MIN_CYCLES,
+    Pattern,
+    RhythmOverride,
+    duration_text,
+)
 
 T0 = datetime(2026, 3, 2, 0, 0, tzinfo=UTC)
 STEP_S = 10.0
@@ -50,8 +57,14 @@ class Replay:
         return self.detector.rhythm.rhythm.pattern
 
 
-def rules(auto_cut: bool = False, override: RhythmOverride = RhythmOverride.AUTO) -> PortRules:
-    return PortRules(threshold_w=5.0, min_duration_s=MIN_S, auto_cut=auto_cut, rhythm=override)
+def rules(
+    auto_cut: bool = False, override: RhythmOverride = RhythmOverride.AUTO, threshold_w: float = 5.0
+) -> PortRules:
+    return PortRules(threshold_w, min_duration_s=MIN_S, auto_cut=auto_cut, rhythm=override)
+
+
+# A TV watched, then left in standby longer than any compressor rests: no longer a new port.
+LEARNED_TV = [(90, 120.0), (MAX_REST_S / 60 + 30, 2.1)]
 
 
 def fridge(cycles: int, rest_min: float = 30.0, run_min: float = 12.0) -> list[Segment]:
@@ -74,20 +87,62 @@ def wash(programme: list[tuple[float, float]], display_min: float = 60.0) -> lis
 
 # -- cycling ---------------------------------------------------------------------------------
 def test_a_fridge_is_recognised_as_cycling_and_its_rests_are_then_never_events():
-    replay = Replay(rules()).run(fridge(40))
-    first_events = [minute for minute, _ in replay.events]
+    replay = Replay(rules(auto_cut=True)).run(fridge(40))
     assert replay.pattern is Pattern.CYCLING
     rhythm = replay.detector.rhythm.rhythm
     assert rhythm.period_s == pytest.approx(42 * 60, rel=0.1)
-    # Before anything is learned, a rest looks like standby: the first few rests are events.
-    assert first_events and max(first_events) < (MIN_CYCLES + 1) * 42
-    later = len(replay.events)
     replay.run(fridge(60))
-    assert len(replay.events) == later  # once recognised: 60 more rests, no event
+    assert replay.events == []  # 100 rests, not one event or cut
     assert replay.held and "this port has cycled every ~4" in replay.held[-1]
     assert replay.held[-1].startswith("low for 60 s, but") and replay.held[-1].endswith(
         "→ not standby"
     )
+
+
+def test_a_fridge_plugged_in_a_moment_ago_is_not_cut_in_its_first_rests():
+    replay = Replay(rules(auto_cut=True)).run(fridge(MIN_CYCLES + 1))
+    assert replay.events == []
+    assert replay.pattern is Pattern.CYCLING
+    assert replay.held[0] == (
+        "low for 60 s right after a run, but this port is still being learned and a fridge or "
+        "freezer rests up to 1 h 30 min between runs → not standby yet"
+    )
+
+
+def test_a_new_tv_is_cut_once_it_outlasts_any_compressor_rest_then_after_the_min_duration():
+    replay = Replay(rules(auto_cut=True)).run([(90, 120.0), (180, 2.1)])
+    [(minute, verdict)] = replay.events
+    assert minute == pytest.approx(90 + (MAX_REST_S + MIN_S) / 60.0)
+    assert verdict.detected.reason == (
+        "standby 2.1 W for 1 h 31 min, stable; longer than any compressor's rest (1 h 30 min), "
+        "no rhythm learned yet → cut"
+    )
+    replay.events.clear()
+    replay.run([(60, 120.0), (30, 2.1)])  # not a compressor: the next standby is plain standby
+    [(minute, verdict)] = replay.events
+    assert minute == pytest.approx(replay.t / 60.0 - 30 + MIN_S / 60.0)
+    assert "no cycle seen in 5.5 h" in verdict.detected.reason
+
+
+def test_a_charger_tapering_off_is_not_held_as_a_compressor_rest():
+    """A run that stops from a few watts is no compressor's: standby after the min duration."""
+    replay = Replay(rules(auto_cut=True, threshold_w=1.0)).run([(30, 8.0), (20, 1.2), (60, 0.3)])
+    [(minute, _verdict)] = replay.events
+    assert minute == pytest.approx(50 + MIN_S / 60.0)
+
+
+def test_a_run_shorter_than_any_compressors_is_not_followed_by_a_held_rest():
+    """A microwave heats for two minutes, then shows its clock: standby after the min duration."""
+    replay = Replay(rules(auto_cut=True)).run([(2, 1100.0), (30, 3.0)])
+    [(minute, _verdict)] = replay.events
+    assert minute == pytest.approx(2 + MIN_S / 60.0)
+
+
+def test_the_owner_can_have_a_new_port_cut_at_the_min_duration():
+    plain = Replay(rules(auto_cut=True, override=RhythmOverride.STANDBY)).run(fridge(1))
+    [(minute, verdict)] = plain.events
+    assert minute == pytest.approx(12 + MIN_S / 60.0, abs=1)
+    assert "you set this port to plain standby detection" in verdict.detected.reason
 
 
 def learned(segments: list[Segment], pattern: Pattern, **kwargs) -> Replay:
@@ -139,10 +194,12 @@ def test_a_cycling_port_that_really_goes_to_standby_is_caught_after_its_rhythm_a
 
 
 def test_irregular_short_low_phases_are_not_a_rhythm():
-    lows = [5, 70, 12, 45, 8, 60, 20, 75, 6, 35]
+    lows = [5, 70, 12, 45, 8, 60, 20, 75, 6, 35] * 2
     replay = Replay(rules()).run([seg for low in lows for seg in ((15, 95.0), (low, 1.5))])
     assert replay.pattern is Pattern.NONE
-    assert len(replay.events) == len(lows)  # each low phase is standby after the min duration
+    # Held while a rhythm could still show; each low phase after that is standby after the
+    # min duration.
+    assert len(replay.events) == len(lows) - LEARNING_RESTS
 
 
 # -- programmes ------------------------------------------------------------------------------
@@ -158,11 +215,15 @@ def test_a_washer_soaks_are_not_cut_once_its_programmes_are_known():
     assert "longer than any pause its programmes have shown (40 min)" in verdict.detected.reason
 
 
-def test_the_first_programme_ever_is_judged_by_the_min_duration_alone():
+def test_the_first_programme_ever_is_held_like_a_new_fridge_then_judged_by_min_duration():
     replay = Replay(rules()).run(wash(WASH_A))
     assert replay.pattern is Pattern.NONE
-    assert len(replay.events) == 3  # two soaks and the display: nothing was learned yet
-    assert "no cycle seen in 10 h" in replay.events[0][1].detected.reason
+    assert replay.events == []  # its soaks and display after drum runs: possible first rests
+    replay.run(LEARNED_TV)  # not a compressor: from now on nothing is held until learned
+    replay.events.clear()
+    replay.run(wash(WASH_A))
+    assert len(replay.events) == 3  # two soaks and the display: no programme learned yet
+    assert "no cycle seen in" in replay.events[0][1].detected.reason
 
 
 def test_standby_after_being_switched_on_is_not_a_pause():
@@ -175,20 +236,29 @@ def test_standby_after_being_switched_on_is_not_a_pause():
 
 # -- plain standby ---------------------------------------------------------------------------
 def test_a_tv_without_rhythm_is_standby_after_the_min_duration_with_its_reason():
-    replay = Replay(rules(auto_cut=True)).run([(90, 120.0), (180, 2.1)])
+    replay = Replay(rules(auto_cut=True)).run([(5, 0.0), (10, 1.8)])  # plugged in on standby
     assert len(replay.events) == 1
     minute, verdict = replay.events[0]
-    assert minute == pytest.approx(90 + MIN_S / 60.0)
+    assert minute == pytest.approx(5 + MIN_S / 60.0)
     assert verdict.detected.reason == (
-        "standby 2.1 W for 60 s, stable; no cycle seen in 1 h 31 min → cut"
+        "standby 1.8 W for 60 s, stable; no rhythm learned yet (watched for 6 min) → cut"
     )
+    replay.run(LEARNED_TV)
+    replay.events.clear()
+    replay.run([(90, 120.0), (180, 2.1)])
+    minute, verdict = replay.events[0]
+    assert minute == pytest.approx(replay.t / 60.0 - 180 + MIN_S / 60.0)
+    assert verdict.detected.reason == "standby 2.1 W for 60 s, stable; no cycle seen in 5.3 h → cut"
 
 
 def test_unsteady_low_power_is_not_standby_until_it_settles():
     flicker = [(0.5, 0.6), (0.5, 3.9)] * 10  # 0.6 ↔ 3.9 W every 30 s, under a 5 W threshold
-    replay = Replay(rules()).run([(30, 100.0), *flicker, (10, 2.0)])
+    replay = Replay(rules()).run(LEARNED_TV)
+    replay.events.clear()
+    start = replay.t / 60.0
+    replay.run([(30, 100.0), *flicker, (10, 2.0)])
     assert len(replay.events) == 1
-    assert replay.events[0][0] == pytest.approx(30 + 10 + MIN_S / 60.0, abs=STEP_S / 60.0)
+    assert replay.events[0][0] - start == pytest.approx(30 + 10 + MIN_S / 60.0, abs=STEP_S / 60.0)
 
 
 def test_a_silence_inside_a_low_phase_is_not_learned_as_a_rest():

@@ -106,6 +106,24 @@ def test_a_restarted_writer_remembers_the_fridge_rhythm_and_never_cuts_it(fridge
     assert "longer than any rest of its ~" in message and "→ cut" in message
 
 
+def test_a_fridge_plugged_into_a_new_port_with_auto_cut_is_never_cut_while_learned(fridge_port):
+    engine, device_id, port_id = fridge_port
+    with engine.begin() as conn:
+        conn.execute(Port.__table__.update().values(auto_cut=True))
+    live: list[CommittedBatch] = []
+    replay(engine, device_id, port_id, FRIDGE_DAY[:24], START, live)  # its first 12 cycles
+    assert events(engine, port_id, START) == []
+    with engine.connect() as conn:
+        status, seen = conn.execute(
+            select(Port.status, Port.rhythm_seen).where(Port.id == port_id)
+        ).one()
+    assert status == "active"
+    assert seen is not None and seen.startswith("cycling, ~4")
+    notes = [n.text for batch in live for n in batch.notes]
+    assert "right after a run, but this port is still being learned" in notes[0]
+    assert "this port has cycled every ~4" in notes[-1]
+
+
 def test_a_week_is_learned_from_the_rollups_when_few_raw_readings_are_read(
     fridge_port, monkeypatch
 ):
