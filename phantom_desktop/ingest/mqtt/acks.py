@@ -3,7 +3,8 @@
 MQTT wants PUBACKs in the order the messages arrived; a message is done when the writer has
 committed its readings (or it carried none). A reconnect starts a new generation: packet ids of
 the old connection mean nothing to the new one, so their late completions are not sent (the
-broker redelivers those messages instead).
+broker redelivers those messages instead). The subscriptions are QoS 1: every acknowledgement
+is a PUBACK, and those due together are sent in one call.
 """
 
 from __future__ import annotations
@@ -14,19 +15,19 @@ from collections.abc import Callable
 
 
 class AckEntry:
-    __slots__ = ("done", "generation", "mid", "qos")
+    __slots__ = ("done", "generation", "mid")
 
-    def __init__(self, mid: int, qos: int, generation: int) -> None:
+    def __init__(self, mid: int, generation: int) -> None:
         self.mid = mid
-        self.qos = qos
         self.generation = generation
         self.done = False
 
 
 class AckQueue:
-    """Thread-safe: `add` on the client thread, `done` on any thread."""
+    """Thread-safe: `add` on the client thread, `done` on any thread. `send(mids)` gets the
+    packet ids now due, in order."""
 
-    def __init__(self, send: Callable[[int, int], object]) -> None:
+    def __init__(self, send: Callable[[list[int]], object]) -> None:
         self._send = send
         self._lock = threading.Lock()  # the queue; held briefly
         self._send_lock = threading.Lock()  # the order of sends; held while sending
@@ -40,8 +41,9 @@ class AckQueue:
             self._order.clear()
 
     def add(self, mid: int, qos: int) -> AckEntry:
+        """A message arrived; QoS 0 needs no acknowledgement."""
         with self._lock:
-            entry = AckEntry(mid, qos, self._generation)
+            entry = AckEntry(mid, self._generation)
             if qos > 0:
                 self._order.append(entry)
         return entry
@@ -57,13 +59,14 @@ class AckQueue:
             with self._lock:
                 for entry in entries:
                     entry.done = True
-                while self._order and self._order[0].done:
-                    head = self._order.popleft()
-                    if head.generation == self._generation:
-                        due.append(head)
-            for head in due:
-                self._send(head.mid, head.qos)
-            self.sent += len(due)
+                order, generation = self._order, self._generation
+                while order and order[0].done:
+                    head = order.popleft()
+                    if head.generation == generation:
+                        due.append(head.mid)
+            if due:
+                self._send(due)
+                self.sent += len(due)
 
     @property
     def pending(self) -> int:

@@ -8,6 +8,7 @@ import paho.mqtt.client as mqtt
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
+from phantom_desktop.ingest.mqtt.buffered import BufferedClient
 from phantom_desktop.ingest.mqtt.config import BrokerConfig
 
 # The broker keeps our session, and the QoS 1 messages we have not acknowledged, this long
@@ -20,10 +21,10 @@ KEEPALIVE_S = 30
 
 def make_client(
     broker: BrokerConfig, *, client_id: str | None = None, manual_ack: bool = False
-) -> mqtt.Client:
+) -> BufferedClient:
     """A client for `broker`, not yet connected. `manual_ack`: messages are acknowledged only
-    by `client.ack(mid, qos)`."""
-    client = mqtt.Client(
+    by `client.ack_many(mids)`."""
+    client = BufferedClient(
         mqtt.CallbackAPIVersion.VERSION2,
         client_id=client_id if client_id is not None else broker.client_id,
         protocol=mqtt.MQTTv5,

@@ -4,6 +4,7 @@ Every QoS 1 message is acknowledged to the broker only once the readings it carr
 committed, in arrival order (`AckQueue`); until then the broker's persistent session keeps it,
 so a crash, a broker restart or a database outage loses nothing. A redelivered message whose
 readings were already committed (the ack was lost) is recognised and not stored twice.
+Messages read back to back reach the writer as one submission per device (`Burst`).
 When the writer turns a port off or on, the plug feeding it gets the switch command and the
 request waits for the plug's own report of its relay (`SwitchTracker`).
 """
@@ -14,7 +15,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict, deque
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 import paho.mqtt.client as mqtt
@@ -31,6 +32,8 @@ from phantom_desktop.ingest.messages import (
 )
 from phantom_desktop.ingest.mqtt import cuts
 from phantom_desktop.ingest.mqtt.acks import AckEntry, AckQueue
+from phantom_desktop.ingest.mqtt.buffered import BufferedClient, more_messages
+from phantom_desktop.ingest.mqtt.burst import Bundle, Burst, MessageKey, Part, submission
 from phantom_desktop.ingest.mqtt.client import connect_async, make_client, reason_text
 from phantom_desktop.ingest.mqtt.config import BrokerConfig, PlugConfig
 from phantom_desktop.ingest.mqtt.cuts import SwitchTracker
@@ -51,13 +54,6 @@ RETRY_AFTER_S = 1.0  # resubmit readings the store or the writer could not take
 TICK_S = 0.25
 REMEMBERED = 50_000  # committed messages remembered to recognise redeliveries
 PORT_ON, PORT_OFF = "active", "off"
-
-
-@dataclass(slots=True)
-class _Tag:
-    entry: AckEntry
-    key: tuple[str, bytes]
-    submission: Submission | None = None
 
 
 class MqttSource:
@@ -83,9 +79,10 @@ class MqttSource:
             cuts.CONFIRM_TIMEOUT_S if confirm_timeout_s is None else confirm_timeout_s
         )
         self._throttle = LogThrottle(log)
-        self._client: mqtt.Client | None = None
-        self._acks = AckQueue(self._send_ack)
-        self._committed: OrderedDict[tuple[str, bytes], None] = OrderedDict()
+        self._client: BufferedClient | None = None
+        self._acks = AckQueue(self._send_acks)
+        self._burst = Burst(self)
+        self._committed: OrderedDict[MessageKey, None] = OrderedDict()
         self._committed_lock = threading.Lock()
         self._retry: deque[Submission] = deque()
         self._draining = False
@@ -223,6 +220,7 @@ class MqttSource:
         reason_code: ReasonCode,
         _properties: Properties | None,
     ) -> None:
+        self._flush()  # what was read before the loss
         if self._stop.is_set() or self._draining or self._stats.state == "error":
             return  # stopping, or refused: the refusal stays what the window shows
         self._stats.count("reconnects")
@@ -236,31 +234,37 @@ class MqttSource:
         self._throttle.warning("fail", "%s: cannot reach the broker", self.name)
 
     def _on_message(
-        self, _client: mqtt.Client, _userdata: object, message: mqtt.MQTTMessage
+        self, client: mqtt.Client, _userdata: object, message: mqtt.MQTTMessage
     ) -> None:
         if self._draining:
             return  # not acknowledged: the broker delivers it again next session
         entry = self._acks.add(message.mid, message.qos)
-        payload = bytes(message.payload)
-        routed = self._router.route(message.topic, payload)
+        payload = bytes(message.payload)  # bytes already: no copy
+        topic = message.topic  # decoded by paho at each access
+        routed = self._router.route(topic, payload)
         if routed is None:
             self._acks.done(entry)
-            return
-        plug, events = routed
-        self._stats.count("messages")
-        readings = self._readings(plug, events, message.retain)
-        key = (message.topic, payload)
-        if not readings:
-            self._acks.done(entry)
-        elif message.dup and self._was_committed(key):
-            self._stats.count("duplicates")
-            self._acks.done(entry)
         else:
-            tag = _Tag(entry, key)
-            tag.submission = Submission(
-                readings, sink=self, tag=tag, device_id=plug.device_id, source="mqtt"
-            )
-            self._submit(tag.submission)
+            plug, events = routed
+            readings = self._readings(plug, events, message.retain)
+            key = (topic, payload)
+            if readings and not (message.dup and self._was_committed(key)):
+                self._burst.add(plug.name, plug.device_id, Part(entry, key, readings))
+            else:
+                self._stats.count("messages")
+                if readings:
+                    self._stats.count("duplicates")
+                self._acks.done(entry)
+        if self._burst.messages and (self._burst.full or not more_messages(client)):
+            self._flush()
+
+    def _flush(self) -> None:
+        """Hand the burst to the writer (paho's thread)."""
+        burst = self._burst
+        if burst.messages:
+            self._stats.heard_samples(burst.plugs, burst.messages)
+            for item in burst.take():
+                self._submit(item)
 
     def _readings(
         self, plug: PlugConfig, events: list[Event], retained: bool
@@ -276,12 +280,12 @@ class MqttSource:
                 readings.append(
                     ReadingValues(port_id, event.voltage, event.current, event.power, now)
                 )
-                self._stats.heard(plug.name, online=True)
             elif isinstance(event, RelayState):
                 self._stats.heard(plug.name, relay=(event.channel, event.on))
                 for request in self.switches.relay(plug.name, event.channel, event.on):
                     log.info("%s: %s confirmed %s", self.name, plug.name, request.label)
             elif isinstance(event, Availability):
+                self._flush()  # the readings before it are the plug's, while it was online
                 was_online = self._stats.plug(plug.name).online
                 self._stats.heard(plug.name, online=event.online)
                 if was_online is not False and not event.online:
@@ -306,14 +310,17 @@ class MqttSource:
         finished: list[AckEntry] = []
         stored = 0
         for tag, outcome in results:
-            assert isinstance(tag, _Tag)
+            assert isinstance(tag, Bundle) and tag.submission is not None
             if outcome.status == CREATED:
                 stored += len(outcome.readings)
-                self._remember(tag.key)
-                finished.append(tag.entry)
-            elif is_transient(outcome.status) and tag.submission is not None:  # 503, 429
+                self._remember(part.key for part in tag.parts)
+                finished.extend(part.entry for part in tag.parts)
+            elif is_transient(outcome.status):  # 503, 429
                 self._stats.count("retried", len(tag.submission.readings))
                 self._retry.append(tag.submission)
+            elif len(tag.parts) > 1:  # one message's port was refused: each message alone
+                for part in tag.parts:
+                    self._submit(submission(self, tag.submission.device_id or "", [part]))
             else:
                 self._stats.count("rejected", 1)
                 self._throttle.warning(
@@ -323,22 +330,23 @@ class MqttSource:
                     outcome.status,
                     outcome.message,
                 )
-                finished.append(tag.entry)
+                finished.extend(part.entry for part in tag.parts)
         self._stats.count("readings", stored)
         self._acks.done_many(finished)
 
-    def _send_ack(self, mid: int, qos: int) -> None:
+    def _send_acks(self, mids: list[int]) -> None:
         client = self._client
         if client is not None:
-            client.ack(mid, qos)
+            client.ack_many(mids)
 
-    def _remember(self, key: tuple[str, bytes]) -> None:
+    def _remember(self, keys: Iterable[MessageKey]) -> None:
+        committed = self._committed
         with self._committed_lock:
-            self._committed[key] = None
-            if len(self._committed) > REMEMBERED:
-                self._committed.popitem(last=False)
+            committed.update(dict.fromkeys(keys))
+            while len(committed) > REMEMBERED:
+                committed.popitem(last=False)
 
-    def _was_committed(self, key: tuple[str, bytes]) -> bool:
+    def _was_committed(self, key: MessageKey) -> bool:
         with self._committed_lock:
             return key in self._committed
 

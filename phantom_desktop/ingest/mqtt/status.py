@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -86,6 +87,15 @@ class MqttStats:
                 self._online[plug] = online
             if relay is not None:
                 self._relays[plug][relay[0]] = relay[1]
+
+    def heard_samples(self, plugs: Iterable[str], messages: int) -> None:
+        """Record `messages` messages with readings from `plugs` (online, since they measure)."""
+        now = time.time()
+        with self._lock:
+            self._counts["messages"] += messages
+            for plug in plugs:
+                self._seen[plug] = now
+                self._online[plug] = True
 
     def plug(self, name: str) -> PlugState:
         with self._lock:

@@ -1,18 +1,21 @@
 """Broker acknowledgements go out in arrival order, only for finished messages of the current
-connection; switch requests are confirmed by a matching relay report or expire."""
+connection; switch requests are confirmed by a matching relay report or expire; the socket is
+read in large chunks, handed to paho packet by packet."""
 
 from __future__ import annotations
 
 import pytest
+from paho.mqtt.client import PUBACK, PUBLISH
 
 from phantom_desktop.ingest.mqtt.acks import AckQueue
+from phantom_desktop.ingest.mqtt.buffered import ReadBuffer
 from phantom_desktop.ingest.mqtt.config import MqttConfigError, PlugConfig, parse_channel_map
 from phantom_desktop.ingest.mqtt.cuts import SwitchTracker
 
 
 def test_acks_wait_for_earlier_messages_and_keep_order():
     sent = []
-    acks = AckQueue(lambda mid, qos: sent.append(mid))
+    acks = AckQueue(sent.extend)
     first, second, third = acks.add(1, 1), acks.add(2, 1), acks.add(3, 1)
     acks.done(second)
     assert sent == []  # message 1 is not committed yet
@@ -25,7 +28,7 @@ def test_acks_wait_for_earlier_messages_and_keep_order():
 
 def test_acks_of_a_lost_connection_are_not_sent_on_the_new_one():
     sent = []
-    acks = AckQueue(lambda mid, qos: sent.append(mid))
+    acks = AckQueue(sent.extend)
     old = acks.add(7, 1)
     acks.new_connection()
     fresh = acks.add(7, 1)  # the broker redelivers with a packet id of the new connection
@@ -37,7 +40,7 @@ def test_acks_of_a_lost_connection_are_not_sent_on_the_new_one():
 
 def test_qos0_messages_need_no_ack():
     sent = []
-    acks = AckQueue(lambda mid, qos: sent.append(mid))
+    acks = AckQueue(sent.extend)
     acks.done(acks.add(0, 0))
     assert sent == [] and acks.pending == 0
 
@@ -92,3 +95,32 @@ def test_channel_map_from_the_command_line():
     assert parse_channel_map(["a"], "shelly") == {0: "a"}
     with pytest.raises(MqttConfigError, match="channel 'x' is not a number"):
         parse_channel_map(["x=a"], "z2m")
+
+
+class _Chunks:
+    """A non-blocking socket that has received these chunks."""
+
+    def __init__(self, *chunks: bytes) -> None:
+        self.chunks = list(chunks)
+        self.reads = 0
+
+    def recv(self, _size: int) -> bytes:
+        self.reads += 1
+        if not self.chunks:
+            raise BlockingIOError
+        return self.chunks.pop(0)
+
+
+def test_the_read_buffer_hands_out_packets_as_the_socket_would_with_one_read():
+    publish, puback = b"\x30\x03\x00\x01t", b"\x40\x02\x00\x07"
+    sock = _Chunks(publish + puback + b"\x30")  # two packets and the first byte of a third
+    buffer = ReadBuffer(sock)
+    assert buffer.recv(1) == b"\x30" and buffer.recv(1) == b"\x03"
+    assert buffer.recv(3) == b"\x00\x01t"
+    assert buffer.next_type() == PUBACK and buffer.pending() == 5
+    assert buffer.recv(4) == puback
+    assert buffer.next_type() == PUBLISH
+    assert buffer.recv(1) == b"\x30" and buffer.pending() == 0 and buffer.next_type() is None
+    with pytest.raises(BlockingIOError):  # nothing more yet: paho waits in select()
+        buffer.recv(1)
+    assert sock.reads == 2
