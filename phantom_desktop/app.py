@@ -45,6 +45,7 @@ class Services:
     # One serial restart at a time (each stops the sources the previous one started).
     serial_restart_lock: threading.Lock = field(default_factory=threading.Lock)
     mqtt: MqttSource | None = None  # the smart plugs' broker connection, if plugs are set up
+    mqtt_error: str = ""  # why the configured plugs are not running (invalid settings)
     mqtt_restart_lock: threading.Lock = field(default_factory=threading.Lock)
     stopped: bool = False
 
@@ -158,6 +159,7 @@ def start_mqtt(services: Services) -> None:
         )
     except MqttConfigError as exc:
         log.error("the smart plugs are not read: %s", exc)
+        services.mqtt_error = f"the smart plugs are not read: {exc}"
         return
     services.mqtt = source
     if source is not None:
@@ -183,7 +185,7 @@ def restart_mqtt(
         if old is not None:
             old.stop()
         services.settings.mqtt, services.settings.plugs = mqtt, list(plugs)
-        services.mqtt = new
+        services.mqtt, services.mqtt_error = new, ""
         if new is not None:
             new.start()
 

@@ -116,8 +116,8 @@ class MainWindow(QMainWindow):
         self.alerts_panel = AlertsPanel(self.alerts_model)
         self.tray = TrayNotifier(QApplication.windowIcon(), self)
         self.serial = SerialControl(self, services, self.worker, self.ports_model, self.status)
-        self.sources_panel = SourcesPanel(self.serial.statuses)
         self.plugs = PlugControl(services, self.ports_model, self.status, self)
+        self.sources_panel = SourcesPanel(self.serial.statuses, self.plugs.broker_statuses)
 
         self.setWindowTitle(WINDOW_TITLE)
         self.setStatusBar(self.status)
@@ -129,6 +129,7 @@ class MainWindow(QMainWindow):
         self.serial.dialog_opened.connect(self.plugs.attach)
         self.workspace.ports_tab.retry_cut_requested.connect(self.plugs.retry_cut)
         self.serial.sources_restarted.connect(self.sources_panel.refresh)
+        self.plugs.plugs_restarted.connect(self.sources_panel.refresh)
         self.ports_model.reloaded.connect(self._ports_shown)
         self.alerts_panel.mark_all_read_requested.connect(self.mark_all_read)
         self.worker.failed.connect(self._show_error)

@@ -78,7 +78,7 @@ def test_window_without_meters_points_to_settings(qtbot, open_window):
     panel = window.sources_panel
 
     assert panel.empty_label.isVisible()
-    assert panel.empty_label.text() == "No serial meters — Settings… to add one."
+    assert panel.empty_label.text() == "No serial meters or smart plugs — Settings… to add one."
     qtbot.mouseClick(panel.settings_button, Qt.MouseButton.LeftButton)
     assert window.serial.dialog is not None and window.serial.dialog.isVisible()
 

@@ -1,13 +1,15 @@
-"""The serial meters panel: each source's state, readings per second and errors.
+"""The sources panel: each MQTT broker's and serial meter's state, readings per second and
+errors (or plugs online), and why it is not connected.
 
 The Monitor's display clock refreshes it once a second while the tab shows. It only reads
-`SerialSource.status` snapshots (a copy taken under a short lock), so the GUI
-never waits for a serial port.
+`SerialSource.status` and `MqttSource.status` snapshots (copies taken under a short lock), so
+the GUI never waits for a serial port or a broker.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -21,9 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from phantom_desktop.ingest.mqtt.status import MqttStatus
 from phantom_desktop.ingest.serial.status import SourceStatus
 from phantom_desktop.ui.common import palette
 from phantom_desktop.ui.common.widgets import header_row, muted_label, title_label
+from phantom_desktop.ui.monitor import broker_text
 from phantom_desktop.ui.settings.serial_labels import (
     STATE_NAMES,
     counters_text,
@@ -32,11 +36,52 @@ from phantom_desktop.ui.settings.serial_labels import (
     readable_reason,
     short_name,
 )
+from phantom_desktop.ui.status_bar import RateMeter
 
 MAX_VISIBLE_CARDS = 3
-EMPTY_TEXT = "No serial meters — Settings… to add one."
+EMPTY_TEXT = "No serial meters or smart plugs — Settings… to add one."
 
 StatusSource = Callable[[], list[SourceStatus]]
+BrokerSource = Callable[[], list[MqttStatus]]
+
+
+@dataclass(frozen=True, slots=True)
+class CardText:
+    """What one card shows; `reason` only while the source is not connected."""
+
+    name: str
+    state: str
+    where: str
+    where_tip: str
+    counters: str
+    counters_tip: str
+    reason: str
+
+
+def serial_text(status: SourceStatus) -> CardText:
+    modbus = is_modbus(status.protocol)
+    where = f"{short_name(status.protocol)} · {status.port or 'USB adapter'}"
+    return CardText(
+        status.name,
+        status.state,
+        where + (" · no relay" if modbus else ""),
+        "A Modbus meter only measures: it cannot cut its ports" if modbus else "",
+        counters_text(status),
+        counters_tooltip(status),
+        status.reason,
+    )
+
+
+def mqtt_text(status: MqttStatus, readings_per_s: float) -> CardText:
+    return CardText(
+        status.name,
+        status.state,
+        broker_text.where_text(status),
+        f"Broker {status.url}",
+        broker_text.counters_text(status, readings_per_s),
+        broker_text.counters_tooltip(status),
+        status.reason,
+    )
 
 
 class SourceCard(QFrame):
@@ -68,44 +113,44 @@ class SourceCard(QFrame):
         layout.setColumnStretch(0, 1)
         self._state = ""
 
-    def show_status(self, status: SourceStatus) -> None:
-        self.name_label.setText(status.name)
-        if status.state != self._state:
-            self._state = status.state
-            self.state_label.setStyleSheet(palette.badge_style(status.state))
-        self.state_label.setText(STATE_NAMES.get(status.state, status.state))
-        where = f"{short_name(status.protocol)} · {status.port or 'USB adapter'}"
-        if is_modbus(status.protocol):
-            where += " · no relay"
-        self.where_label.setText(where)
-        self.where_label.setToolTip(
-            "A Modbus meter only measures: it cannot cut its ports"
-            if is_modbus(status.protocol)
-            else ""
-        )
-        self.counters_label.setText(counters_text(status))
-        self.counters_label.setToolTip(counters_tooltip(status))
-        reason = status.reason if status.state != "connected" else ""
+    def show_text(self, text: CardText) -> None:
+        self.name_label.setText(text.name)
+        if text.state != self._state:
+            self._state = text.state
+            self.state_label.setStyleSheet(palette.badge_style(text.state))
+        self.state_label.setText(STATE_NAMES.get(text.state, text.state))
+        self.where_label.setText(text.where)
+        self.where_label.setToolTip(text.where_tip)
+        self.counters_label.setText(text.counters)
+        self.counters_label.setToolTip(text.counters_tip)
+        reason = text.reason if text.state != "connected" else ""
         self.reason_label.setText(readable_reason(reason))
         self.reason_label.setToolTip(reason)
         self.reason_label.setVisible(bool(reason))
-        error = status.state == "error"
+        error = text.state == "error"
         color = palette.error_text().name() if error else "palette(placeholder-text)"
         self.reason_label.setStyleSheet(f"color: {color};")
 
 
 class SourcesPanel(QWidget):
-    """Lists the running serial sources; asks (by signal) for the Settings dialog."""
+    """Lists the MQTT brokers, then the serial sources; asks (by signal) for Settings."""
 
     settings_requested = Signal()
 
-    def __init__(self, statuses: StatusSource, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        statuses: StatusSource,
+        brokers: BrokerSource = list,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._statuses = statuses
+        self._brokers = brokers
+        self._rates: dict[str, tuple[RateMeter, int]] = {}  # broker: its meter, readings seen
         self.cards: list[SourceCard] = []
         self._names: list[str] = []
         self.settings_button = QPushButton("Settings…")
-        self.settings_button.setToolTip("Add, change or remove serial meters")
+        self.settings_button.setToolTip("Add, change or remove serial meters and smart plugs")
         self.settings_button.clicked.connect(self.settings_requested)
         self.empty_label = muted_label(EMPTY_TEXT)
 
@@ -121,7 +166,7 @@ class SourcesPanel(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 0)
-        layout.addLayout(header_row(title_label("Serial meters"), self.settings_button))
+        layout.addLayout(header_row(title_label("Sources"), self.settings_button))
         layout.addWidget(self.empty_label)
         layout.addWidget(self._scroll)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
@@ -133,16 +178,25 @@ class SourcesPanel(QWidget):
 
     def refresh(self) -> None:
         """Show the sources' current snapshots; rebuild the cards when the sources changed."""
-        statuses = self._statuses()
-        names = [status.name for status in statuses]
+        texts = [mqtt_text(status, self._rate(status)) for status in self._brokers()]
+        texts += [serial_text(status) for status in self._statuses()]
+        names = [text.name for text in texts]
         if names != self._names:
-            self._rebuild(len(statuses))
+            self._rebuild(len(texts))
             self._names = names
-        for card, status in zip(self.cards, statuses, strict=True):
-            card.show_status(status)
-        self.empty_label.setVisible(not statuses)
-        self._scroll.setVisible(bool(statuses))
+        for card, text in zip(self.cards, texts, strict=True):
+            card.show_text(text)
+        self.empty_label.setVisible(not texts)
+        self._scroll.setVisible(bool(texts))
         self._fit_height()
+
+    def _rate(self, status: MqttStatus) -> float:
+        """The broker's stored readings per second, from the counts seen at each refresh."""
+        readings = status.counts.get("readings", 0)
+        meter, seen = self._rates.get(status.name, (RateMeter(), readings))
+        meter.add(max(0, readings - seen))
+        self._rates[status.name] = (meter, readings)
+        return meter.rate()
 
     def _rebuild(self, count: int) -> None:
         for card in self.cards:

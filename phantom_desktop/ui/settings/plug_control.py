@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QStatusBar
 
 from phantom_desktop.app import Services, restart_mqtt_async
+from phantom_desktop.ingest.mqtt.status import MqttStatus
 from phantom_desktop.ui.ports.plug_states import PlugStates
 from phantom_desktop.ui.ports.port_model import PortModel
 from phantom_desktop.ui.settings.settings_dialog import SettingsDialog
@@ -37,6 +38,16 @@ class PlugControl(QObject):
 
     def _sources(self) -> list[object]:
         return [] if self._services.mqtt is None else [self._services.mqtt]
+
+    def broker_statuses(self) -> list[MqttStatus]:
+        """The broker connection's snapshot for the Monitor; plugs that could not be started
+        (their settings are invalid) show as a stopped source that says why."""
+        source, error = self._services.mqtt, self._services.mqtt_error
+        if source is not None:
+            return [source.status]
+        if error:
+            return [MqttStatus("Smart plugs", "", "stopped", error, {}, {}, {})]
+        return []
 
     def attach(self, dialog: SettingsDialog) -> None:
         """Apply the plugs this Settings dialog saves."""
