@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 JsonObject = dict[str, Any]
@@ -12,12 +13,14 @@ JsonObject = dict[str, Any]
 
 @dataclass(frozen=True, slots=True)
 class Sample:
-    """One channel's measurement. Missing voltage or current is 0."""
+    """One channel's measurement. Missing voltage or current is 0. `at`: when the plug says it
+    measured (aware), if it says so; see `plug_clock` for when that is believed."""
 
     channel: int
     power: float
     voltage: float = 0.0
     current: float = 0.0
+    at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,3 +103,15 @@ def on_off(value: object) -> bool | None:
         if text in ("off", "false", "0"):
             return False
     return None
+
+
+def plug_time(value: object) -> datetime | None:
+    """An ISO 8601 time a plug reported, aware: without a zone it is taken as this computer's
+    local time (the plug's is presumably the same); None when it is not a time."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment.astimezone() if moment.tzinfo is None else moment

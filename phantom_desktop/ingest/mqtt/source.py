@@ -39,6 +39,7 @@ from phantom_desktop.ingest.mqtt.config import BrokerConfig, PlugConfig
 from phantom_desktop.ingest.mqtt.cuts import SwitchTracker
 from phantom_desktop.ingest.mqtt.events import Availability, Event, RelayState, Sample
 from phantom_desktop.ingest.mqtt.families import FAMILIES
+from phantom_desktop.ingest.mqtt.plug_clock import PlugClocks
 from phantom_desktop.ingest.mqtt.router import Router
 from phantom_desktop.ingest.mqtt.status import MqttStats, MqttStatus, PlugState, State
 from phantom_desktop.ingest.mqtt.tasmota import Tasmota
@@ -82,6 +83,7 @@ class MqttSource:
         self._client: BufferedClient | None = None
         self._acks = AckQueue(self._send_acks)
         self._burst = Burst(self)
+        self._clocks = PlugClocks()
         self._committed: OrderedDict[MessageKey, None] = OrderedDict()
         self._committed_lock = threading.Lock()
         self._retry: deque[Submission] = deque()
@@ -202,6 +204,7 @@ class MqttSource:
             self._throttle.warning("refused", "%s: the broker refused us: %s", self.name, reason)
             return
         self._acks.new_connection()
+        self._clocks.reconnected()
         self._stats.set_state("connected")
         log.info("%s: connected (session present: %s)", self.name, flags.session_present)
         topics = self._router.subscriptions()
@@ -277,8 +280,9 @@ class MqttSource:
                 if port_id is None or retained:  # a retained sample is old news
                     self._stats.count("ignored")
                     continue
+                at = self._clocks.stamp(plug.name, event.at, now)
                 readings.append(
-                    ReadingValues(port_id, event.voltage, event.current, event.power, now)
+                    ReadingValues(port_id, event.voltage, event.current, event.power, at)
                 )
             elif isinstance(event, RelayState):
                 self._stats.heard(plug.name, relay=(event.channel, event.on))

@@ -19,6 +19,7 @@ from phantom_desktop.ingest.mqtt.events import (
     json_object,
     number,
     on_off,
+    plug_time,
 )
 
 _POWER_KEY = re.compile(r"POWER(\d*)")
@@ -92,6 +93,7 @@ def _sensor(payload: bytes) -> list[Sample]:
         return []
     raw_powers: object = energy.get("Power")
     powers: list[object] = raw_powers if isinstance(raw_powers, list) else [raw_powers]
+    at = plug_time(data.get("Time")) if data else None
     samples: list[Sample] = []
     for index, raw in enumerate(powers):
         power = number(raw)
@@ -103,6 +105,7 @@ def _sensor(payload: bytes) -> list[Sample]:
                 power,
                 _channel_value(energy.get("Voltage"), index),
                 _channel_value(energy.get("Current"), index),
+                at,
             )
         )
     return samples

@@ -4,6 +4,7 @@ and its switch commands are the ones the plug obeys."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 
@@ -13,10 +14,16 @@ from phantom_desktop.ingest.mqtt.families import FAMILIES
 tasmota, shelly, z2m = FAMILIES["tasmota"], FAMILIES["shelly"], FAMILIES["z2m"]
 
 
-def test_tasmota_single_channel_sensor():
+def test_tasmota_single_channel_sensor_with_the_plugs_time():
     payload = b'{"Time":"2024-01-01T12:00:00","ENERGY":{"Power":42,"Voltage":231,"Current":0.19}}'
     assert tasmota.plug_topic("tele/tv/SENSOR") == "tv"
-    assert tasmota.parse("tv", "tele/tv/SENSOR", payload) == [Sample(1, 42.0, 231.0, 0.19)]
+    local = datetime(2024, 1, 1, 12).astimezone()  # no zone: this computer's local time
+    assert tasmota.parse("tv", "tele/tv/SENSOR", payload) == [Sample(1, 42.0, 231.0, 0.19, local)]
+    with_zone = b'{"Time":"2024-01-01T12:00:00-07:00","ENERGY":{"Power":42}}'  # SetOption52
+    [sample] = tasmota.parse("tv", "tele/tv/SENSOR", with_zone)
+    assert sample.at == datetime(2024, 1, 1, 19, tzinfo=UTC)
+    [sample] = tasmota.parse("tv", "tele/tv/SENSOR", b'{"Time":"soon","ENERGY":{"Power":42}}')
+    assert sample.at is None
 
 
 def test_tasmota_multi_channel_arrays_share_a_scalar_voltage():
