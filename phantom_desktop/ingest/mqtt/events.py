@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from dataclasses import dataclass
@@ -75,8 +76,8 @@ class FoundPlug:
 
 def json_object(payload: bytes) -> JsonObject | None:
     """The payload as a JSON object, or None when it is not one."""
-    try:
-        value = json.loads(payload)
+    try:  # decoded first: json.loads on bytes spends as long guessing the encoding
+        value = json.loads(payload.decode("utf-8"))
     except (ValueError, UnicodeDecodeError):
         return None
     return value if isinstance(value, dict) else None
@@ -108,8 +109,11 @@ def on_off(value: object) -> bool | None:
 def plug_time(value: object) -> datetime | None:
     """An ISO 8601 time a plug reported, aware: without a zone it is taken as this computer's
     local time (the plug's is presumably the same); None when it is not a time."""
-    if not isinstance(value, str):
-        return None
+    return _plug_time(value) if isinstance(value, str) else None
+
+
+@functools.lru_cache(maxsize=256)  # plugs report whole seconds: the same text many times
+def _plug_time(value: str) -> datetime | None:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:

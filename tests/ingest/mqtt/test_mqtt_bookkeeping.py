@@ -1,14 +1,15 @@
 """Broker acknowledgements go out in arrival order, only for finished messages of the current
 connection; switch requests are confirmed by a matching relay report or expire; the socket is
-read in large chunks, handed to paho packet by packet."""
+read in large chunks, handed to paho packet by packet, and PUBLISH packets decode as paho's."""
 
 from __future__ import annotations
 
+import paho.mqtt.client as mqtt
 import pytest
 from paho.mqtt.client import PUBACK, PUBLISH
 
 from phantom_desktop.ingest.mqtt.acks import AckQueue
-from phantom_desktop.ingest.mqtt.buffered import ReadBuffer
+from phantom_desktop.ingest.mqtt.buffered import BufferedClient, ReadBuffer
 from phantom_desktop.ingest.mqtt.config import MqttConfigError, PlugConfig, parse_channel_map
 from phantom_desktop.ingest.mqtt.cuts import SwitchTracker
 
@@ -124,3 +125,28 @@ def test_the_read_buffer_hands_out_packets_as_the_socket_would_with_one_read():
     with pytest.raises(BlockingIOError):  # nothing more yet: paho waits in select()
         buffer.recv(1)
     assert sock.reads == 2
+
+
+def received(header: int, packet: bytes) -> mqtt.MQTTMessage:
+    """What a source's client hands to on_message for this PUBLISH (fixed header aside)."""
+    client = BufferedClient(mqtt.CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5, manual_ack=True)
+    messages: list[mqtt.MQTTMessage] = []
+    client.on_message = lambda _client, _userdata, message: messages.append(message)
+    client._in_packet = {"command": header, "packet": bytearray(packet)}
+    assert client._handle_publish() == mqtt.MQTTErrorCode.MQTT_ERR_SUCCESS
+    [message] = messages
+    return message
+
+
+def test_publish_packets_decode_as_paho_decodes_them():
+    topic = b"\x00\x0etele/tv/SENSOR"  # length, then the topic
+    body = b'{"ENERGY":{}}'
+    message = received(0x3B, topic + b"\x01\x02" + b"\x00" + body)  # dup, QoS 1, retain
+    assert (message.topic, message.payload, message.mid) == ("tele/tv/SENSOR", body, 258)
+    assert (message.dup, message.qos, message.retain) == (True, 1, True)
+    message = received(0x30, topic + b"\x00" + b"ON")  # QoS 0: no packet id
+    assert (message.payload, message.mid, message.qos, message.dup) == (b"ON", 0, 0, False)
+    expiry = b"\x05\x02\x00\x00\x00\x3c"  # properties: Message Expiry Interval 60 s
+    message = received(0x32, topic + b"\x00\x07" + expiry + b"OFF")
+    assert (message.payload, message.mid) == (b"OFF", 7)
+    assert message.properties.MessageExpiryInterval == 60  # decoded by paho
