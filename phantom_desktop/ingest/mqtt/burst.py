@@ -15,7 +15,7 @@ from phantom_desktop.core.readings import ReadingValues
 from phantom_desktop.ingest.messages import ReplySink, Submission
 from phantom_desktop.ingest.mqtt.acks import AckEntry
 
-MAX_MESSAGES = 1000  # a burst longer than this is handed over anyway
+MAX_MESSAGES = 250  # a burst longer than this is handed over anyway
 
 MessageKey = tuple[str, bytes]  # (topic, payload): how a redelivered message is recognised
 
