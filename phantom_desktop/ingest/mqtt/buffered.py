@@ -75,6 +75,7 @@ class BufferedClient(mqtt.Client):
         return ReadBuffer(super()._create_socket())
 
     def _handle_publish(self) -> mqtt.MQTTErrorCode:
+        """A PUBLISH without properties, QoS 0 or 1, manual ack: decoded here; else by paho."""
         header, packet = self._in_packet["command"], self._in_packet["packet"]
         qos = (header & 0x06) >> 1
         topic_end = 2 + int.from_bytes(packet[:2], "big")
