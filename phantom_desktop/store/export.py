@@ -1,9 +1,10 @@
 """CSV export of readings or rollups, streamed: constant memory whatever the range.
 
-Rows go from the driver's cursor (`fetchmany`) straight to `csv.writer`; timestamps are
-formatted by the database and each port's name is a bound constant, so Python touches each row
-once. The file is written next to its destination and renamed when complete: a cancelled or
-failed export leaves no half file behind.
+Raw readings come from the database as finished CSV text: on SQLite an hour of a port per
+query, two queries at once (`export_sqlite`); on MariaDB one line per row from the unbuffered
+cursor. Rollup rows go from the cursor (`fetchmany`) to `csv.writer`. Timestamps are formatted
+by the database and each port's name is a bound constant. The file is written next to its
+destination and renamed when complete: a cancelled or failed export leaves no half file behind.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import io
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from phantom_desktop.store.export_sqlite import raw_csv_text
 from phantom_desktop.store.history_queries import Resolution
 from phantom_desktop.store.rollups import TABLE_1H, TABLE_1M
 from phantom_desktop.store.sql_time import (
@@ -47,37 +50,71 @@ class ExportProgress:
     total: int
 
 
-def _query(dialect: str, resolution: Resolution) -> str:
-    """Raw rows come back as finished CSV lines (the bound prefix is the quoted port name and
-    a comma): the database formats them faster than Python's csv module can."""
+def _source(dialect: str, resolution: Resolution) -> str:
+    """The FROM and WHERE of a port's rows in a range (port id, start, end)."""
     mark = "?" if dialect == "sqlite" else "%s"
     if resolution is Resolution.RAW:
-        ts = timestamp_text(dialect, "timestamp")
-        if dialect == "sqlite":
-            line = (
-                f"{mark} || port_id || ',' || {ts} || ',' || "
-                "printf('%.7g,%.7g,%.7g,', voltage, current, power) || source"
-            )
-        else:
-            line = (
-                f"CONCAT({mark}, port_id, ',', {ts}, ',', voltage, ',', current, ',', power, "
-                "',', source)"
-            )
-        return (
-            f"SELECT {line} FROM power_readings "
-            f"WHERE port_id = {mark} AND timestamp >= {mark} AND timestamp < {mark} "
-            "ORDER BY timestamp"
-        )
-    table = TABLE_1M if resolution is Resolution.MINUTE else TABLE_1H
+        table, column = "power_readings", "timestamp"
+    else:
+        table, column = (TABLE_1M if resolution is Resolution.MINUTE else TABLE_1H), "bucket"
     return (
-        f"SELECT {mark}, port_id, {from_epoch_s(dialect, 'bucket')}, n, min_w, "
-        "CASE WHEN n > 0 THEN sum_w / n END, max_w, wh, standby_wh, standby_s, off_s "
-        f"FROM {table} WHERE port_id = {mark} AND bucket >= {mark} AND bucket < {mark} "
-        "ORDER BY bucket"
+        f"FROM {table} WHERE port_id = {mark} AND {column} >= {mark} AND {column} < {mark} "
+        f"ORDER BY {column}"
     )
 
 
-def _chunks(conn: Connection, sql: str, params: tuple[Any, ...]) -> Iterator[Sequence[Any]]:
+def _query(dialect: str, resolution: Resolution) -> str:
+    """MariaDB's raw rows come back as finished CSV lines (the bound prefix is the quoted port
+    name and a comma): the database formats them faster than Python's csv module can."""
+    mark = "?" if dialect == "sqlite" else "%s"
+    if resolution is Resolution.RAW:
+        ts = timestamp_text(dialect, "timestamp")
+        line = (
+            f"CONCAT({mark}, port_id, ',', {ts}, ',', voltage, ',', current, ',', power, "
+            "',', source)"
+        )
+        return f"SELECT {line} {_source(dialect, resolution)}"
+    return (
+        f"SELECT {mark}, port_id, {from_epoch_s(dialect, 'bucket')}, n, min_w, "
+        "CASE WHEN n > 0 THEN sum_w / n END, max_w, wh, standby_wh, standby_s, off_s "
+        f"{_source(dialect, resolution)}"
+    )
+
+
+@contextmanager
+def _parts(
+    conn: Connection,
+    dialect: str,
+    resolution: Resolution,
+    ports: Sequence[tuple[str, str]],
+    start: datetime,
+    end: datetime,
+    bounds: tuple[object, object],
+) -> Iterator[Iterator[tuple[int, str]]]:
+    """The export's CSV text after the header, as (rows, text) parts in port and time order."""
+    raw = resolution is Resolution.RAW
+    if raw and dialect == "sqlite":
+        lines = [(f"{_csv_field(name)},{port_id},", port_id) for port_id, name in ports]
+        with raw_csv_text(conn, lines, start, end) as parts:
+            yield parts
+        return
+    sql = _query(dialect, resolution)
+
+    def chunks() -> Iterator[tuple[int, str]]:
+        for port_id, name in ports:
+            prefix = _csv_field(name) + "," if raw else name
+            for rows in _streamed(conn, sql, (prefix, port_id, *bounds)):
+                if raw:
+                    yield len(rows), "\n".join([row[0] for row in rows]) + "\n"
+                else:
+                    buffer = io.StringIO()
+                    csv.writer(buffer, lineterminator="\n").writerows(rows)
+                    yield len(rows), buffer.getvalue()
+
+    yield chunks()
+
+
+def _streamed(conn: Connection, sql: str, params: tuple[Any, ...]) -> Iterator[Sequence[Any]]:
     """The query's rows, `FETCH` at a time, never all in memory. SQLite's own cursor streams
     (and skips SQLAlchemy's per-row work); PyMySQL needs its unbuffered cursor, which
     SQLAlchemy's `stream_results` picks."""
@@ -122,7 +159,6 @@ def export_csv(
     if resolution is Resolution.AUTO:
         raise ValueError("export needs a resolution: raw, 1m or 1h")
     dialect = dialect_name(conn)
-    sql = _query(dialect, resolution)
     if resolution is Resolution.RAW:
         bounds = (bind_timestamp(start, dialect), bind_timestamp(end, dialect))
     else:
@@ -133,28 +169,24 @@ def export_csv(
     try:
         total = 0
         if on_progress is not None:
-            where = sql.rsplit(" ORDER BY", 1)[0].split(" FROM ", 1)[1]
+            source = _source(dialect, resolution).rsplit(" ORDER BY", 1)[0]
             for port_id, _name in ports:
-                count = conn.exec_driver_sql(f"SELECT count(*) FROM {where}", (port_id, *bounds))
+                count = conn.exec_driver_sql(f"SELECT count(*) {source}", (port_id, *bounds))
                 total += int(count.scalar() or 0)
             on_progress(ExportProgress(0, total))
-        with open(partial, "w", newline="", encoding="utf-8", buffering=1 << 20) as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            raw = resolution is Resolution.RAW
-            writer.writerow(RAW_HEADER if raw else ROLLUP_HEADER)
-            for port_id, name in ports:
-                prefix = _csv_field(name) + "," if raw else name
-                for rows in _chunks(conn, sql, (prefix, port_id, *bounds)):
-                    if cancel is not None and cancel.is_set():
-                        raise ExportCancelled
-                    if raw:
-                        handle.write("\n".join([row[0] for row in rows]))
-                        handle.write("\n")
-                    else:
-                        writer.writerows(rows)
-                    written += len(rows)
-                    if on_progress is not None:
-                        on_progress(ExportProgress(written, max(total, written)))
+        with (
+            open(partial, "w", newline="", encoding="utf-8", buffering=1 << 20) as handle,
+            _parts(conn, dialect, resolution, ports, start, end, bounds) as parts,
+        ):
+            header = RAW_HEADER if resolution is Resolution.RAW else ROLLUP_HEADER
+            csv.writer(handle, lineterminator="\n").writerow(header)
+            for rows, text in parts:
+                if cancel is not None and cancel.is_set():
+                    raise ExportCancelled
+                handle.write(text)
+                written += rows
+                if on_progress is not None:
+                    on_progress(ExportProgress(written, max(total, written)))
         os.replace(partial, out)
     except BaseException:
         partial.unlink(missing_ok=True)

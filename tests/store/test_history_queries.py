@@ -113,6 +113,30 @@ def test_export_writes_every_reading_and_a_cancel_leaves_nothing(engine, tv, tmp
     assert not list(tmp_path.glob("no.csv*"))
 
 
+def test_export_keeps_each_port_together_in_time_order_within_the_range(
+    engine, sessions, tv, tmp_path
+):
+    kettle = make_port(sessions, "Kettle, big")
+    late_first = rows(kettle, [2000.5, 1.25] * 90, start=T0 + timedelta(minutes=30), step_s=45)
+    store(engine, None, late_first[90:] + late_first[:90])  # stored out of time order
+    out = tmp_path / "both.csv"
+    start, end = T0 + timedelta(minutes=45), T0 + timedelta(hours=3, minutes=10)
+    with engine.connect() as conn:
+        count = export_csv(conn, [(kettle, "Kettle, big"), (tv, "TV")], start, end,
+                           Resolution.RAW, out)  # fmt: skip
+    lines = list(csv.reader(out.open()))[1:]
+    kettle_lines = [line for line in lines if line[1] == kettle]
+    assert lines[: len(kettle_lines)] == kettle_lines and kettle_lines[0][0] == "Kettle, big"
+    expected = [r for r in late_first if start <= r["timestamp"] < end]
+    assert [line[2] for line in kettle_lines] == [
+        r["timestamp"].strftime("%Y-%m-%d %H:%M:%S.%f") for r in expected
+    ]
+    assert kettle_lines[0][3] == "230" and kettle_lines[0][6] == "http"
+    assert float(kettle_lines[0][4]) == pytest.approx(2000.5 / 230, rel=1e-6)
+    assert [float(line[5]) for line in kettle_lines] == [r["power"] for r in expected]
+    assert count == len(lines) == len(expected) + 145  # the TV's minutes 45 to 189
+
+
 def test_retention_deletes_old_readings_in_steps_and_keeps_rollups(engine, tv, monkeypatch):
     monkeypatch.setattr(retention, "STEP_ROWS", 50)
     with engine.connect() as conn:
