@@ -27,6 +27,7 @@ Array = np.ndarray
 MAX_POINTS = 1200  # about one per pixel column; each carries its min and max
 RAW_MAX_SPAN_S = 1800.0
 MINUTE_MAX_SPAN_S = 26 * 3600.0
+SQL_FOLD = 2  # rollup ranges beyond this many times the points are folded by the database
 
 
 class Resolution(StrEnum):
@@ -124,14 +125,17 @@ def _rollup(
     end: datetime,
     max_points: int,
 ) -> np.ndarray:
-    """Rollup rows of [start, end); when there would be more than `max_points` buckets, the
-    database merges runs of them (the same fold as `_fold`, with fewer rows to transfer)."""
+    """Rollup rows of [start, end); when there would be more than `SQL_FOLD` times
+    `max_points` buckets, the database merges runs of them (the same fold as `_fold`, with fewer
+    rows to transfer). Below that, reading the rows and folding them in numpy costs less than
+    the database's grouping (a temporary B-tree): 16 ports x a day of minutes, 50 against 75 ms."""
     mark = "?" if dialect == "sqlite" else "%s"
     first = int(start.timestamp()) // width * width
     last = math.ceil(end.timestamp())
-    group = max(1, math.ceil((last - first) / width / max_points)) * width
+    buckets = (last - first) / width
+    group = math.ceil(buckets / max_points) * width
     where = f"WHERE port_id = {mark} AND bucket >= {mark} AND bucket < {mark} AND n > 0"
-    if group == width:  # few enough: no grouping, no temporary table
+    if buckets <= SQL_FOLD * max_points:  # few enough: no grouping, no temporary table
         sql = f"SELECT bucket, n, min_w, max_w, sum_w FROM {table} {where} ORDER BY bucket"
     else:
         divide = "/" if dialect == "sqlite" else "DIV"

@@ -77,7 +77,8 @@ def test_the_day_shows_both_ports_from_minute_rollups_with_episode_and_cut(tab, 
     assert series[router].mean.max() == pytest.approx(8.0)
     text = tab.plot.readout_at((T0 + timedelta(minutes=30)).timestamp(), 50)
     assert "TV: 100 W" in text and "Router: 8.00 W" in text
-    assert len(tab.plot._lane_items) == 2  # the TV's lane: its episode and its cut
+    bars = (tab.plot._episode_bars, tab.plot._cut_bars)
+    assert [b.opts["x0"].size for b in bars] == [1, 1]  # the TV's lane: its episode and its cut
 
 
 def test_zooming_in_switches_to_raw_readings_and_hiding_a_port_hides_its_curve(qtbot, tab, home):
@@ -86,9 +87,13 @@ def test_zooming_in_switches_to_raw_readings_and_hiding_a_port_hides_its_curve(q
         tab.plot.plot.setXRange(T0.timestamp(), (T0 + timedelta(minutes=20)).timestamp(),
                                 padding=0)  # fmt: skip
     assert blocker.args[0].resolution is Resolution.RAW
+    assert tab.plot.plot.viewRange()[1][1] > 100  # the power axis shows the TV's 100 W
     tab.port_list.item(0).setCheckState(tab.port_list.item(0).checkState().Unchecked)  # Router
     assert not tab.plot._curves[router][0].isVisible()
     assert tab.plot._curves[tv][0].isVisible()
+    tab.port_list.item(1).setCheckState(tab.port_list.item(1).checkState().Unchecked)  # TV
+    tab.port_list.item(0).setCheckState(tab.port_list.item(0).checkState().Checked)
+    assert 8 < tab.plot.plot.viewRange()[1][1] < 10  # fitted to the Router's 8 W alone
     tab.log_axis.setChecked(True)
     assert tab.plot.plot.getAxis("left").logMode
 

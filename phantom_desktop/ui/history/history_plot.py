@@ -78,7 +78,10 @@ class HistoryPlot(pg.GraphicsLayoutWidget):
         for line in (self._vline, self._hline):
             line.setVisible(False)
             self.plot.addItem(line, ignoreBounds=True)
-        self._lane_items: list[pg.GraphicsObject] = []
+        # All lanes' episodes in one item and all cuts in another: a frame asks each item for
+        # its bounds, which cost more than drawing its bars when there was one item per port.
+        self._episode_bars = self._bars(EPISODE_COLOR)
+        self._cut_bars = self._bars(CUT_COLOR)
         self.scene().sigMouseMoved.connect(self._mouse_moved)
         self.plot.getViewBox().sigXRangeChanged.connect(self._x_range_changed)
 
@@ -94,11 +97,11 @@ class HistoryPlot(pg.GraphicsLayoutWidget):
                 axis.setTextPen(text)
         self.plot.setLabel("left", "Power (W)", color=text.name())
         self.plot.getViewBox().setMouseEnabled(x=True, y=False)
-        # Time is the user's (presets, pan, zoom), never fitted to the data; power follows it.
+        # Time is the user's (presets, pan, zoom), never fitted to the data; power is fitted to
+        # the shown points by `_fit_y` (pyqtgraph's auto-range asked every curve for its bounds,
+        # with a pass over its points, several times a frame).
         for view in (self.plot.getViewBox(), self.lanes.getViewBox()):
-            view.disableAutoRange(axis=pg.ViewBox.XAxis)
-        self.plot.enableAutoRange(axis="y")
-        self.plot.setAutoVisible(y=True)
+            view.disableAutoRange()
         self.lanes.setXLink(self.plot)
         self.lanes.setMouseEnabled(x=True, y=False)
         # Linked views of different widths shift each other's range: align their left edges.
@@ -122,6 +125,7 @@ class HistoryPlot(pg.GraphicsLayoutWidget):
         if items is not None:
             items[0].setVisible(visible)
             items[1].setVisible(visible and self._banded(port_id))
+        self._fit_y()
 
     def _banded(self, port_id: str) -> bool:
         series = self._series.get(port_id)
@@ -136,7 +140,7 @@ class HistoryPlot(pg.GraphicsLayoutWidget):
         self._setting_range = True  # the detour below is not the user's pan
         try:
             self.plot.setLogMode(y=log)  # pyqtgraph turns auto-range back on for both axes
-            self.plot.getViewBox().disableAutoRange(axis=pg.ViewBox.XAxis)
+            self.plot.getViewBox().disableAutoRange()
         finally:
             self._setting_range = False
         self.show_range(start, end)
@@ -178,6 +182,21 @@ class HistoryPlot(pg.GraphicsLayoutWidget):
             visible = port_id not in self._hidden
             mean.setVisible(visible)
             band.setVisible(visible and data.banded)
+        self._fit_y()
+
+    def _fit_y(self) -> None:
+        """Fit the power axis to the visible ports' points (the loaded range is the view's)."""
+        low, high = np.inf, -np.inf
+        for port_id, data in self._series.items():
+            if port_id not in self._hidden and data.t.size:
+                low = min(low, float(np.nanmin(data.min if data.banded else data.mean)))
+                high = max(high, float(np.nanmax(data.max if data.banded else data.mean)))
+        if low > high:
+            return
+        low, high = (float(v) for v in self._y(np.array([low, high])))
+        if high - low < 1e-9:
+            low, high = low - 0.5, high + 0.5
+        self.plot.setYRange(low, high, padding=0.05)
 
     def _y(self, values: np.ndarray) -> np.ndarray:
         """Values as the axis wants them (PlotCurveItem takes log10 itself: none here)."""
@@ -195,25 +214,28 @@ class HistoryPlot(pg.GraphicsLayoutWidget):
         self.plot.addItem(mean)
         return mean, band
 
+    def _bars(self, color: QColor) -> pg.BarGraphItem:
+        empty = np.empty(0)
+        bars = pg.BarGraphItem(x0=empty, x1=empty, y0=empty, height=LANE_H * 0.8, brush=color,
+                               pen=pg.mkPen(None))  # fmt: skip
+        self.lanes.addItem(bars)
+        return bars
+
     def show_episodes(self, lanes: Mapping[str, Lane]) -> None:
         """One lane per port: phantom episodes (orange) and the time it stayed cut (grey)."""
-        for item in self._lane_items:
-            self.lanes.removeItem(item)
-        self._lane_items = []
-        ticks = []
-        for row, (port_id, lane) in enumerate(lanes.items()):
-            ticks.append((row + LANE_H / 2, self._names.get(port_id, port_id)[:12]))
-            for spans, color in ((lane.episodes, EPISODE_COLOR), (lane.cuts, CUT_COLOR)):
-                if not spans:
-                    continue
-                x0 = np.array([s for s, _e in spans], dtype=float)
-                x1 = np.array([e for _s, e in spans], dtype=float)
-                bars = pg.BarGraphItem(
-                    x0=x0, x1=x1, y0=np.full(x0.size, row + 0.1), height=LANE_H * 0.8,
-                    brush=color, pen=pg.mkPen(None),
-                )  # fmt: skip
-                self.lanes.addItem(bars)
-                self._lane_items.append(bars)
+        ticks = [
+            (row + LANE_H / 2, self._names.get(port_id, port_id)[:12])
+            for row, port_id in enumerate(lanes)
+        ]
+        for bars, spans_of in (
+            (self._episode_bars, lambda lane: lane.episodes),
+            (self._cut_bars, lambda lane: lane.cuts),
+        ):
+            rows = [(row, spans_of(lane)) for row, lane in enumerate(lanes.values())]
+            x0 = np.array([s for _row, spans in rows for s, _e in spans], dtype=float)
+            x1 = np.array([e for _row, spans in rows for _s, e in spans], dtype=float)
+            y0 = np.array([row + 0.1 for row, spans in rows for _span in spans], dtype=float)
+            bars.setOpts(x0=x0, x1=x1, y0=y0)
         self.lanes.getAxis("left").setTicks([ticks])
         self.lanes.setYRange(0, max(1, len(lanes)), padding=0.05)
         height = LANE_PX * max(1, len(lanes)) + 12  # room for every port's name
