@@ -48,6 +48,16 @@ class Lane:
     cuts: Sequence[tuple[float, float]]
 
 
+class _Curve(pg.PlotCurveItem):
+    """A curve that keeps its data bounds when the view moves. pyqtgraph forgets them on every
+    view change and passes over every point of every curve again (nanmin, nanmax): 64 passes a
+    pan frame here. Only the bounding rectangle's pixel padding depends on the view."""
+
+    def viewTransformChanged(self) -> None:
+        self._boundingRect = None  # pyqtgraph 0.14's cache of the padded rectangle
+        self.prepareGeometryChange()
+
+
 class HistoryPlot(pg.GraphicsLayoutWidget):
     """Power of the chosen ports over a range; emits `range_changed` when the user pans/zooms."""
 
@@ -206,10 +216,10 @@ class HistoryPlot(pg.GraphicsLayoutWidget):
 
     def _make_items(self, port_id: str) -> tuple[pg.PlotCurveItem, pg.PlotCurveItem]:
         color = QColor(self._color_of(port_id))
-        mean = pg.PlotCurveItem(pen=pg.mkPen(color, width=0), antialias=False)  # cosmetic 1 px
+        mean = _Curve(pen=pg.mkPen(color, width=0), antialias=False)  # cosmetic 1 px
         band_color = QColor(color)
         band_color.setAlpha(60)
-        band = pg.PlotCurveItem(pen=pg.mkPen(band_color, width=0), antialias=False)
+        band = _Curve(pen=pg.mkPen(band_color, width=0), antialias=False)
         self.plot.addItem(band)
         self.plot.addItem(mean)
         return mean, band
