@@ -90,6 +90,17 @@ def test_recent_minutes_and_baselines_for_detection(engine, tv):
     assert home == floors[tv] == 2.0
 
 
+def test_readings_stored_out_of_order_come_back_in_time_order_with_their_power(engine, sessions):
+    kettle = make_port(sessions, "Kettle")
+    trace = rows(kettle, [2000.5, 1.25, 0.0, 3.5] * 5, step_s=30)
+    store(engine, RollupKeeper(), trace[10:])
+    store(engine, None, trace[:10])  # older readings arriving late
+    with engine.connect() as conn:
+        raw = fetch_series(conn, [kettle], T0, T0 + timedelta(minutes=10))[kettle]
+    assert list(raw.t) == [r["timestamp"].timestamp() for r in trace]
+    assert list(raw.mean) == [r["power"] for r in trace]
+
+
 def test_export_writes_every_reading_and_a_cancel_leaves_nothing(engine, tv, tmp_path):
     out = tmp_path / "tv.csv"
     seen = []
