@@ -20,13 +20,17 @@ def lanes_for(
     now: float,
 ) -> tuple[list[Span], list[Span]]:
     """(episodes, cuts) from events (started, ended or None, was cut) and the port's series."""
-    episodes: list[Span] = []
-    cuts: list[Span] = []
+    if not events:
+        return [], []
+    started = np.array([e[0] for e in events], dtype=float)
+    ended = np.array([now if e[1] is None else e[1] for e in events], dtype=float)
+    cut = np.array([e[2] and e[1] is not None for e in events], dtype=bool)
     powered = t[max_w > 0]
-    for started, ended, cut in events:
-        episodes.append((started, ended if ended is not None else now))
-        if cut and ended is not None:
-            index = int(np.searchsorted(powered, ended, side="right"))
-            back = float(powered[index]) if index < powered.size else now
-            cuts.append((ended, max(ended, back)))
+    cut_at = ended[cut]
+    index = np.searchsorted(powered, cut_at, side="right")
+    back = np.full(cut_at.size, now)
+    inside = index < powered.size
+    back[inside] = powered[index[inside]]
+    episodes = list(zip(started.tolist(), ended.tolist(), strict=True))
+    cuts = list(zip(cut_at.tolist(), np.maximum(cut_at, back).tolist(), strict=True))
     return episodes, cuts

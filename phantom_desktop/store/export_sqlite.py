@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from phantom_desktop.store.rollups import bind_timestamp
+from phantom_desktop.store.sql_time import bind_timestamp
 
 WINDOW_S = 3600
 WORKERS = 2

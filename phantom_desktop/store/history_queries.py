@@ -17,10 +17,10 @@ from enum import StrEnum
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, or_, select
+from sqlalchemy import Connection, select
 
 from phantom_desktop.core.enums import EventAction
-from phantom_desktop.store.models import PhantomEvent, Port
+from phantom_desktop.store.models import Port
 from phantom_desktop.store.rollups import TABLE_1H, TABLE_1M
 from phantom_desktop.store.sql_time import bind_timestamp, dialect_name, epoch_us
 
@@ -219,29 +219,30 @@ def phantom_events(
     conn: Connection, port_ids: Sequence[str], start: datetime, end: datetime
 ) -> dict[str, list[tuple[float, float | None, bool]]]:
     """Each port's events overlapping [start, end): (started, ended or None, cut) in epoch
-    seconds, oldest first."""
+    seconds, oldest first. Times are computed in SQL and rows read with the driver's cursor:
+    a month of 16 ports is ~2,000 events, which the ORM's per-value conversions made 40 ms."""
     out: dict[str, list[tuple[float, float | None, bool]]] = {p: [] for p in port_ids}
     if not port_ids:
         return out
-    rows = conn.execute(
-        select(
-            PhantomEvent.port_id, PhantomEvent.started_at, PhantomEvent.ended_at,
-            PhantomEvent.action,
+    dialect = dialect_name(conn)
+    mark = "?" if dialect == "sqlite" else "%s"
+    sql = (
+        f"SELECT port_id, {epoch_us(dialect, 'started_at')}, {epoch_us(dialect, 'ended_at')}, "
+        f"action FROM phantom_events WHERE port_id IN ({', '.join([mark] * len(port_ids))}) "
+        f"AND started_at < {mark} AND (ended_at IS NULL OR ended_at >= {mark}) "
+        "ORDER BY started_at"
+    )
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(
+            sql, (*port_ids, bind_timestamp(end, dialect), bind_timestamp(start, dialect))
         )
-        .where(
-            PhantomEvent.port_id.in_(port_ids),
-            PhantomEvent.started_at < end,
-            or_(PhantomEvent.ended_at.is_(None), PhantomEvent.ended_at >= start),
-        )
-        .order_by(PhantomEvent.started_at)
-    )  # fmt: skip
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
     for port_id, started, ended, action in rows:
         out[port_id].append(
-            (
-                started.timestamp(),
-                ended.timestamp() if ended is not None else None,
-                action == EventAction.AUTO_CUT,
-            )
+            (started / 1e6, None if ended is None else ended / 1e6, action == EventAction.AUTO_CUT)
         )
     return out
 
