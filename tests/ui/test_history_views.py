@@ -82,15 +82,14 @@ def test_the_day_shows_both_ports_from_minute_rollups_with_episode_and_cut(tab, 
 
 
 def test_zooming_in_switches_to_raw_readings_and_hiding_a_port_hides_its_curve(qtbot, tab, home):
-    _user, tv, router = home
+    _user, tv, _router = home
     with qtbot.waitSignal(tab._loader.loaded, timeout=10000) as blocker:
         tab.plot.plot.setXRange(T0.timestamp(), (T0 + timedelta(minutes=20)).timestamp(),
                                 padding=0)  # fmt: skip
     assert blocker.args[0].resolution is Resolution.RAW
     assert tab.plot.plot.viewRange()[1][1] > 100  # the power axis shows the TV's 100 W
     tab.port_list.item(0).setCheckState(tab.port_list.item(0).checkState().Unchecked)  # Router
-    assert not tab.plot._curves[router][0].isVisible()
-    assert tab.plot._curves[tv][0].isVisible()
+    assert tab.plot.shown_ports() == [tv]
     tab.port_list.item(1).setCheckState(tab.port_list.item(1).checkState().Unchecked)  # TV
     tab.port_list.item(0).setCheckState(tab.port_list.item(0).checkState().Checked)
     assert 8 < tab.plot.plot.viewRange()[1][1] < 10  # fitted to the Router's 8 W alone

@@ -3,7 +3,8 @@ a crosshair that reads out time and watts, and a linear or logarithmic power axi
 
 It only draws what it is given (`show_series`, `show_episodes`); the tab loads the data off the
 GUI thread. Each curve gets at most the store's bounded number of points, drawn with thin
-cosmetic pens and no antialiasing, so a frame costs the same whatever the range.
+cosmetic pens and no antialiasing, all ports' curves in one item (`curve_set.py`), so a frame
+costs the same whatever the range.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from PySide6.QtWidgets import QWidget
 
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
+
+from phantom_desktop.ui.history.curve_set import CurveSet
 
 LOG_FLOOR_W = 0.05  # zero is drawn here on the log axis (log of 0 is undefined)
 LANE_H = 1.0
@@ -48,16 +51,6 @@ class Lane:
     cuts: Sequence[tuple[float, float]]
 
 
-class _Curve(pg.PlotCurveItem):
-    """A curve that keeps its data bounds when the view moves. pyqtgraph forgets them on every
-    view change and passes over every point of every curve again (nanmin, nanmax): 64 passes a
-    pan frame here. Only the bounding rectangle's pixel padding depends on the view."""
-
-    def viewTransformChanged(self) -> None:
-        self._boundingRect = None  # pyqtgraph 0.14's cache of the padded rectangle
-        self.prepareGeometryChange()
-
-
 class HistoryPlot(pg.GraphicsLayoutWidget):
     """Power of the chosen ports over a range; emits `range_changed` when the user pans/zooms."""
 
@@ -68,7 +61,6 @@ class HistoryPlot(pg.GraphicsLayoutWidget):
         self._color_of = color_of
         self._names: dict[str, str] = {}
         self._series: dict[str, PlotSeries] = {}
-        self._curves: dict[str, tuple[pg.PlotCurveItem, pg.PlotCurveItem]] = {}
         self._hidden: set[str] = set()
         self._log = False
         self._setting_range = False
@@ -78,6 +70,8 @@ class HistoryPlot(pg.GraphicsLayoutWidget):
         self.plot = self.addPlot(row=0, col=0, axisItems={"bottom": pg.DateAxisItem()})
         self.lanes = self.addPlot(row=1, col=0, axisItems={"bottom": pg.DateAxisItem()})
         self._style()
+        self._curves = CurveSet()
+        self.plot.addItem(self._curves)
         backdrop = palette.color(QPalette.ColorRole.Base)
         backdrop.setAlpha(210)
         self.readout = pg.TextItem(anchor=(0, 0), color=self._text, fill=pg.mkBrush(backdrop))
@@ -131,15 +125,12 @@ class HistoryPlot(pg.GraphicsLayoutWidget):
             self._hidden.discard(port_id)
         else:
             self._hidden.add(port_id)
-        items = self._curves.get(port_id)
-        if items is not None:
-            items[0].setVisible(visible)
-            items[1].setVisible(visible and self._banded(port_id))
+        self._curves.set_visible(port_id, visible)
         self._fit_y()
 
-    def _banded(self, port_id: str) -> bool:
-        series = self._series.get(port_id)
-        return series is not None and series.banded
+    def shown_ports(self) -> list[str]:
+        """The ports whose curves are drawn."""
+        return self._curves.shown()
 
     def set_log(self, log: bool) -> None:
         """Logarithmic power axis: a 0.5 W standby stays visible beside a 2 kW kettle."""
@@ -171,27 +162,13 @@ class HistoryPlot(pg.GraphicsLayoutWidget):
     def show_series(self, series: Mapping[str, PlotSeries]) -> None:
         """Replace the curves (ports not in `series` are removed)."""
         self._series = dict(series)
-        for port_id in list(self._curves):
-            if port_id not in series:
-                for item in self._curves.pop(port_id):
-                    self.plot.removeItem(item)
+        self._curves.remove_ports_except(set(series))
         for port_id, data in series.items():
-            items = self._curves.get(port_id)
-            if items is None:
-                items = self._curves[port_id] = self._make_items(port_id)
-            mean, band = items
-            mean.setData(data.t, self._y(data.mean), skipFiniteCheck=True)
-            if data.banded:
-                # The band as one vertical stroke per bucket, from its min to its max: strokes
-                # draw in linear time, where a filled polygon of jagged data does not.
-                xs = np.repeat(data.t, 2)
-                ys = np.empty(xs.size)
-                ys[0::2] = self._y(data.min)
-                ys[1::2] = self._y(data.max)
-                band.setData(xs, ys, connect="pairs", skipFiniteCheck=True)
-            visible = port_id not in self._hidden
-            mean.setVisible(visible)
-            band.setVisible(visible and data.banded)
+            band = (self._y(data.min), self._y(data.max)) if data.banded else None
+            self._curves.set_port(
+                port_id, QColor(self._color_of(port_id)), data.t, self._y(data.mean), band,
+                port_id not in self._hidden,
+            )  # fmt: skip
         self._fit_y()
 
     def _fit_y(self) -> None:
@@ -213,16 +190,6 @@ class HistoryPlot(pg.GraphicsLayoutWidget):
         if not self._log:
             return values
         return np.log10(np.maximum(values, LOG_FLOOR_W))
-
-    def _make_items(self, port_id: str) -> tuple[pg.PlotCurveItem, pg.PlotCurveItem]:
-        color = QColor(self._color_of(port_id))
-        mean = _Curve(pen=pg.mkPen(color, width=0), antialias=False)  # cosmetic 1 px
-        band_color = QColor(color)
-        band_color.setAlpha(60)
-        band = _Curve(pen=pg.mkPen(band_color, width=0), antialias=False)
-        self.plot.addItem(band)
-        self.plot.addItem(mean)
-        return mean, band
 
     def _bars(self, color: QColor) -> pg.BarGraphItem:
         empty = np.empty(0)
