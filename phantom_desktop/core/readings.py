@@ -126,6 +126,8 @@ def parse_reading(body: object, now: datetime | None = None) -> ReadingValues:
 
 def format_timestamp(ts: datetime) -> str:
     """Render aware or naive-UTC time as the contract's `2024-01-01T12:00:00.000Z`."""
-    if ts.tzinfo is not None:
+    if ts.tzinfo is UTC:
+        ts = ts.replace(tzinfo=None)
+    elif ts.tzinfo is not None:
         ts = ts.astimezone(UTC).replace(tzinfo=None)
     return ts.isoformat(timespec="milliseconds") + "Z"

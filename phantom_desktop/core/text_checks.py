@@ -22,6 +22,8 @@ def text_problem(value: object, max_length: int) -> str | None:
         return "must not be empty"
     if len(value) > max_length:
         return f"must be at most {max_length} characters"
+    if value.isascii() and value.isprintable():  # the usual id or token: nothing to search
+        return None
     if _SURROGATE.search(value):
         return "must be valid Unicode text (it holds a lone surrogate)"
     if _CONTROL.search(value):
