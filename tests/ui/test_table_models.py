@@ -62,6 +62,24 @@ def test_only_changed_rows_are_announced(model):
     assert shown(model, "a", Column.POWER) == "—"
 
 
+def test_live_watts_repaint_at_most_once_a_second_but_a_status_change_at_once(model, qtbot):
+    changes = []
+    model.dataChanged.connect(lambda first, last: changes.append((first.row(), last.row())))
+
+    model.apply_batch(CommittedBatch(readings=[reading("a", 40.0)]))
+    model.apply_batch(CommittedBatch(readings=[reading("a", 41.0, seconds=1)]))
+    model.apply_batch(CommittedBatch(readings=[reading("b", 42.0, seconds=1)]))
+    assert changes == [(0, 0)]  # the first at once, the next two wait for the repaint
+    assert shown(model, "a", Column.POWER) == "41.0 W"  # though the model already holds them
+
+    qtbot.waitUntil(lambda: len(changes) == 2, timeout=3000)
+    assert changes[1] == (0, 1)  # both waiting rows in one announcement
+
+    model.apply_batch(CommittedBatch(readings=[reading("b", 0.0, status="off", seconds=2)]))
+    assert changes[2:] == [(1, 1)]  # a port turned off shows at once
+    assert shown(model, "b", Column.STATUS) == "Off"
+
+
 def test_phantom_until_a_reading_says_otherwise(model):
     model.apply_batch(
         CommittedBatch(readings=[reading("a", 1.5, phantom=True)], alerts=[alert("a", cut=False)])

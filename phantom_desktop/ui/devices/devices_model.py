@@ -92,4 +92,6 @@ class DevicesModel(KeyedTableModel):
             row: DeviceSummary = self._rows[position]
             if row.last_reading_at is None or at > row.last_reading_at:
                 changed[position] = replace(row, last_reading_at=at)
-        self.replace_many(changed, DeviceColumn.LAST_READING, DeviceColumn.LAST_READING)
+        self.replace_many(
+            changed, DeviceColumn.LAST_READING, DeviceColumn.LAST_READING, urgent=False
+        )

@@ -111,6 +111,11 @@ def detection_text(port: WindowPort) -> str:
     return f"{seen} · since {formatting.local_time(port.rhythm_since)}"
 
 
+def _acted_on(row: WindowPort) -> tuple[object, ...]:
+    """What a user acts on (buttons, alerts): shown at once, not at the live values' pace."""
+    return (row.status, row.in_phantom, row.rhythm_seen)
+
+
 class PortModel(KeyedTableModel[WindowPort]):
     """Rows are `WindowPort`s keyed by port id; see the module docstring."""
 
@@ -339,5 +344,6 @@ class PortModel(KeyedTableModel[WindowPort]):
             if position is not None:
                 changed[position] = replace(current(position), rhythm_note=note.text)
         really = {p: row for p, row in changed.items() if row != self._rows[p]}
-        self.replace_many(really, _LIVE_FIRST, _LIVE_LAST)  # one signal per batch, not per row
+        urgent = any(_acted_on(self._rows[p]) != _acted_on(row) for p, row in really.items())
+        self.replace_many(really, _LIVE_FIRST, _LIVE_LAST, urgent)  # one signal per batch
         return unknown
