@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from phantom_desktop.core.detection import EpisodeDetected, EpisodeEnded, EpisodeProgress
 from phantom_desktop.core.enums import EventAction, PortStatus
 from phantom_desktop.store.models import DeviceToken, Notification, PhantomEvent, Port, PowerReading
+from phantom_desktop.store.mysql_values import Literals
 from phantom_desktop.store.sql_time import bind_timestamp, dialect_name
 
 _insert_readings_plain = insert(PowerReading)
@@ -83,10 +84,14 @@ _CHUNK = 1000
 _COLUMNS = ("port_id", "timestamp", "voltage", "current", "power", "source")
 
 
+_INSERT_HEAD = f"INSERT INTO power_readings ({', '.join(_COLUMNS)}) VALUES "
+
+
 @lru_cache(maxsize=32)
-def _insert_returning_sql(mark: str, rows: int) -> str:
-    values = ",".join([f"({','.join([mark] * len(_COLUMNS))})"] * rows)
-    return f"INSERT INTO power_readings ({', '.join(_COLUMNS)}) VALUES {values} RETURNING id"
+def _insert_returning_sql(rows: int) -> str:
+    """SQLite's statement for `rows` rows, bound with qmark parameters."""
+    values = ",".join([f"({','.join(['?'] * len(_COLUMNS))})"] * rows)
+    return f"{_INSERT_HEAD}{values} RETURNING id"
 
 
 def _insert_returning(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[int]:
@@ -98,14 +103,11 @@ def _insert_returning(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[
     one INSERT get increasing ids in VALUES order (SQLite rowids, MariaDB AUTO_INCREMENT).
     """
     dialect = dialect_name(conn)
-    mark = "?" if dialect == "sqlite" else "%s"
     ids: list[int] = []
     for start in range(0, len(rows), _CHUNK):
         chunk = rows[start : start + _CHUNK]
-        params = tuple(
-            value
-            for row in chunk
-            for value in (
+        values = [
+            (
                 row["port_id"],
                 bind_timestamp(row["timestamp"], dialect),
                 row["voltage"],
@@ -113,8 +115,15 @@ def _insert_returning(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[
                 row["power"],
                 row["source"],
             )
-        )
-        result = conn.exec_driver_sql(_insert_returning_sql(mark, len(chunk)), params)
+            for row in chunk
+        ]
+        if dialect == "sqlite":
+            params = tuple(value for row in values for value in row)
+            result = conn.exec_driver_sql(_insert_returning_sql(len(chunk)), params)
+        else:  # MySQL: numbers and strings rendered once, not escaped value by value
+            result = conn.exec_driver_sql(
+                _INSERT_HEAD + Literals(conn).values(values) + " RETURNING id"
+            )
         ids.extend(sorted(r[0] for r in result))
     return ids
 

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, insert, select
 
 from phantom_desktop.core.rollup_math import Delta, Point, fold, minute_deltas
 from phantom_desktop.store.models import Port, PowerReading
+from phantom_desktop.store.mysql_values import Literals
 from phantom_desktop.store.sql_time import bind_timestamp, dialect_name, epoch_us
 
 TABLE_1M = "power_rollups_1m"
@@ -30,39 +31,46 @@ _COLUMNS = "port_id, bucket, n, min_w, max_w, sum_w, wh, standby_wh, standby_s, 
 _CHUNK = 500
 
 
+_SQLITE_UPDATE = (
+    "ON CONFLICT(port_id, bucket) DO UPDATE SET n = n + excluded.n, "
+    "min_w = min(coalesce(min_w, excluded.min_w), coalesce(excluded.min_w, min_w)), "
+    "max_w = max(coalesce(max_w, excluded.max_w), coalesce(excluded.max_w, max_w)), "
+    "sum_w = sum_w + excluded.sum_w, wh = wh + excluded.wh, "
+    "standby_wh = standby_wh + excluded.standby_wh, "
+    "standby_s = standby_s + excluded.standby_s, off_s = off_s + excluded.off_s"
+)
+_MYSQL_UPDATE = (
+    "ON DUPLICATE KEY UPDATE n = n + VALUES(n), "
+    "min_w = LEAST(COALESCE(min_w, VALUES(min_w)), COALESCE(VALUES(min_w), min_w)), "
+    "max_w = GREATEST(COALESCE(max_w, VALUES(max_w)), COALESCE(VALUES(max_w), max_w)), "
+    "sum_w = sum_w + VALUES(sum_w), wh = wh + VALUES(wh), "
+    "standby_wh = standby_wh + VALUES(standby_wh), "
+    "standby_s = standby_s + VALUES(standby_s), off_s = off_s + VALUES(off_s)"
+)
+
+
 @lru_cache(maxsize=64)
-def _upsert_sql(dialect: str, table: str, rows: int) -> str:
+def _sqlite_upsert_sql(table: str, rows: int) -> str:
     """One multi-row upsert: a single statement, so the driver releases the GIL once for it
     rather than once per row (each release lets the HTTP thread in, and the writer waits
     for the GIL back)."""
-    mark = "?" if dialect == "sqlite" else "%s"
-    values = ",".join([f"({','.join([mark] * 10)})"] * rows)
-    head = f"INSERT INTO {table} ({_COLUMNS}) VALUES {values} "
-    if dialect == "sqlite":
-        return head + (
-            "ON CONFLICT(port_id, bucket) DO UPDATE SET n = n + excluded.n, "
-            "min_w = min(coalesce(min_w, excluded.min_w), coalesce(excluded.min_w, min_w)), "
-            "max_w = max(coalesce(max_w, excluded.max_w), coalesce(excluded.max_w, max_w)), "
-            "sum_w = sum_w + excluded.sum_w, wh = wh + excluded.wh, "
-            "standby_wh = standby_wh + excluded.standby_wh, "
-            "standby_s = standby_s + excluded.standby_s, off_s = off_s + excluded.off_s"
-        )
-    return head + (
-        "ON DUPLICATE KEY UPDATE n = n + VALUES(n), "
-        "min_w = LEAST(COALESCE(min_w, VALUES(min_w)), COALESCE(VALUES(min_w), min_w)), "
-        "max_w = GREATEST(COALESCE(max_w, VALUES(max_w)), COALESCE(VALUES(max_w), max_w)), "
-        "sum_w = sum_w + VALUES(sum_w), wh = wh + VALUES(wh), "
-        "standby_wh = standby_wh + VALUES(standby_wh), "
-        "standby_s = standby_s + VALUES(standby_s), off_s = off_s + VALUES(off_s)"
-    )
+    values = ",".join([f"({','.join(['?'] * 10)})"] * rows)
+    return f"INSERT INTO {table} ({_COLUMNS}) VALUES {values} {_SQLITE_UPDATE}"
 
 
 def _upsert(conn: Connection, dialect: str, table: str, flat: list[object]) -> None:
     """Upsert rows given as one flat list of their ten values each."""
     step = _CHUNK * 10
     for start in range(0, len(flat), step):
-        chunk = tuple(flat[start : start + step])
-        conn.exec_driver_sql(_upsert_sql(dialect, table, len(chunk) // 10), chunk)
+        chunk = flat[start : start + step]
+        if dialect == "sqlite":
+            conn.exec_driver_sql(_sqlite_upsert_sql(table, len(chunk) // 10), tuple(chunk))
+        else:  # MySQL: rendered as text, not escaped value by value (store/mysql_values.py)
+            rows = (chunk[i : i + 10] for i in range(0, len(chunk), 10))
+            values = Literals(conn).values(rows)
+            conn.exec_driver_sql(
+                f"INSERT INTO {table} ({_COLUMNS}) VALUES {values} {_MYSQL_UPDATE}"
+            )
 
 
 def _extend(flat: list[object], port_id: str, deltas: Mapping[int, Delta]) -> None:
