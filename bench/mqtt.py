@@ -44,16 +44,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from http_load import free_port, reset_database, tail
 from sqlalchemy import text
 
 DEFAULT_MYSQL_URL = "mysql+pymysql://root@127.0.0.1:3306/test"
 POLL_S = 0.02
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def reachable(port: int) -> bool:
@@ -62,10 +57,6 @@ def reachable(port: int) -> bool:
     except OSError:
         return False
     return True
-
-
-def tail(path: Path, lines: int = 20) -> str:
-    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
 
 # -- the broker ----------------------------------------------------------------------------------
@@ -109,22 +100,6 @@ class Broker:
 
 
 # -- the database and serve ----------------------------------------------------------------------
-def reset_database(kind: str, mysql_url: str, workdir: Path) -> str:
-    from phantom_desktop.store.database import create_store_engine
-    from phantom_desktop.store.models import Base
-
-    if kind == "sqlite":
-        return f"sqlite:///{workdir / 'bench.db'}"
-    engine = create_store_engine(mysql_url)
-    try:
-        Base.metadata.drop_all(engine)
-        with engine.begin() as conn:
-            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    finally:
-        engine.dispose()
-    return mysql_url
-
-
 def create_plugs(db_url: str, count: int, broker_url: str) -> dict[str, object]:
     """One device and port per plug; returns the settings that make `serve` read them."""
     from phantom_desktop.store import repository
