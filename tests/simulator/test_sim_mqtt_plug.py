@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 
 import paho.mqtt.client as mqtt
 import pytest
@@ -31,7 +31,11 @@ def test_what_the_emulator_publishes_is_what_the_app_reads(kind):
     for message in wire.readings(readings, datetime(2024, 1, 1)):
         events += FAMILIES[kind].parse(wire.topic, message.topic, message.payload.encode())
     samples = [e for e in events if isinstance(e, Sample)]
-    assert samples == [Sample(first, 115.0, 230.1, 0.5), Sample(first + 1, 0.0, 230.1, 0.0)]
+    at = datetime(2024, 1, 1, tzinfo=UTC) if kind == "tasmota" else None  # Tasmota's own Time
+    assert samples == [
+        Sample(first, 115.0, 230.1, 0.5, at),
+        Sample(first + 1, 0.0, 230.1, 0.0, at),
+    ]
 
 
 @pytest.mark.parametrize("kind", ["tasmota", "shelly", "z2m"])
