@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, func, insert, select, update
@@ -17,7 +16,7 @@ from sqlalchemy.orm import Session
 from phantom_desktop.core.detection import EpisodeDetected, EpisodeEnded, EpisodeProgress
 from phantom_desktop.core.enums import EventAction, PortStatus
 from phantom_desktop.store.models import DeviceToken, Notification, PhantomEvent, Port, PowerReading
-from phantom_desktop.store.mysql_values import Literals
+from phantom_desktop.store.multi_row import values_lists
 from phantom_desktop.store.sql_time import bind_timestamp, dialect_name
 
 _insert_readings_plain = insert(PowerReading)
@@ -79,23 +78,14 @@ def insert_readings(
     return ids
 
 
-# Rows per INSERT: 6 parameters each, well under SQLite's 32,766 and MariaDB's packet limit.
-_CHUNK = 1000
-_COLUMNS = ("port_id", "timestamp", "voltage", "current", "power", "source")
-
-
-_INSERT_HEAD = f"INSERT INTO power_readings ({', '.join(_COLUMNS)}) VALUES "
-
-
-@lru_cache(maxsize=32)
-def _insert_returning_sql(rows: int) -> str:
-    """SQLite's statement for `rows` rows, bound with qmark parameters."""
-    values = ",".join([f"({','.join(['?'] * len(_COLUMNS))})"] * rows)
-    return f"{_INSERT_HEAD}{values} RETURNING id"
+_INSERT_READINGS = (
+    "INSERT INTO power_readings (port_id, timestamp, voltage, current, power, source) VALUES "
+)
 
 
 def _insert_returning(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[int]:
-    """The hot path: one multi-row INSERT … RETURNING per chunk, sent as plain SQL.
+    """The hot path: one multi-row INSERT … RETURNING per chunk, sent as plain SQL
+    (`multi_row`).
 
     Binding through the ORM table costs a compiled-parameter dict and two type conversions per
     row, a third of the writer's time per reading; here a row is six values. Timestamps are
@@ -103,27 +93,20 @@ def _insert_returning(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[
     one INSERT get increasing ids in VALUES order (SQLite rowids, MariaDB AUTO_INCREMENT).
     """
     dialect = dialect_name(conn)
+    values = [
+        (
+            row["port_id"],
+            bind_timestamp(row["timestamp"], dialect),
+            row["voltage"],
+            row["current"],
+            row["power"],
+            row["source"],
+        )
+        for row in rows
+    ]
     ids: list[int] = []
-    for start in range(0, len(rows), _CHUNK):
-        chunk = rows[start : start + _CHUNK]
-        values = [
-            (
-                row["port_id"],
-                bind_timestamp(row["timestamp"], dialect),
-                row["voltage"],
-                row["current"],
-                row["power"],
-                row["source"],
-            )
-            for row in chunk
-        ]
-        if dialect == "sqlite":
-            params = tuple(value for row in values for value in row)
-            result = conn.exec_driver_sql(_insert_returning_sql(len(chunk)), params)
-        else:  # MySQL: numbers and strings rendered once, not escaped value by value
-            result = conn.exec_driver_sql(
-                _INSERT_HEAD + Literals(conn).values(values) + " RETURNING id"
-            )
+    for text, params in values_lists(conn, values):
+        result = conn.exec_driver_sql(f"{_INSERT_READINGS}{text} RETURNING id", params)
         ids.extend(sorted(r[0] for r in result))
     return ids
 

@@ -9,26 +9,20 @@ compose. Nothing is cached before the transaction commits (`forget` after a fail
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
 from phantom_desktop.core.rollup_math import Delta, Point, fold, minute_deltas
 from phantom_desktop.store.models import Port, PowerReading
-from phantom_desktop.store.mysql_values import Literals
+from phantom_desktop.store.multi_row import values_lists
 from phantom_desktop.store.sql_time import bind_timestamp, dialect_name, epoch_us
 
 TABLE_1M = "power_rollups_1m"
 TABLE_1H = "power_rollups_1h"
 _COLUMNS = "port_id, bucket, n, min_w, max_w, sum_w, wh, standby_wh, standby_s, off_s"
-
-
-# Rows per statement: SQLite allows 32,766 bound parameters (10 per row); MariaDB's packet
-# limit is far above what 500 rows take.
-_CHUNK = 500
 
 
 _SQLITE_UPDATE = (
@@ -49,59 +43,33 @@ _MYSQL_UPDATE = (
 )
 
 
-@lru_cache(maxsize=64)
-def _sqlite_upsert_sql(table: str, rows: int) -> str:
-    """One multi-row upsert: a single statement, so the driver releases the GIL once for it
-    rather than once per row (each release lets the HTTP thread in, and the writer waits
-    for the GIL back)."""
-    values = ",".join([f"({','.join(['?'] * 10)})"] * rows)
-    return f"INSERT INTO {table} ({_COLUMNS}) VALUES {values} {_SQLITE_UPDATE}"
+Row = tuple[str, int, int, float | None, float | None, float, float, float, float, float]
 
 
-def _upsert(conn: Connection, dialect: str, table: str, flat: list[object]) -> None:
-    """Upsert rows given as one flat list of their ten values each."""
-    step = _CHUNK * 10
-    for start in range(0, len(flat), step):
-        chunk = flat[start : start + step]
-        if dialect == "sqlite":
-            conn.exec_driver_sql(_sqlite_upsert_sql(table, len(chunk) // 10), tuple(chunk))
-        else:  # MySQL: rendered as text, not escaped value by value (store/mysql_values.py)
-            rows = (chunk[i : i + 10] for i in range(0, len(chunk), 10))
-            values = Literals(conn).values(rows)
-            conn.exec_driver_sql(
-                f"INSERT INTO {table} ({_COLUMNS}) VALUES {values} {_MYSQL_UPDATE}"
-            )
+def _upsert(conn: Connection, table: str, rows: list[Row]) -> None:
+    """Add these rows to the table: one multi-row upsert per chunk (`multi_row`)."""
+    update = _SQLITE_UPDATE if dialect_name(conn) == "sqlite" else _MYSQL_UPDATE
+    for text, params in values_lists(conn, rows):
+        conn.exec_driver_sql(f"INSERT INTO {table} ({_COLUMNS}) VALUES {text} {update}", params)
 
 
-def _extend(flat: list[object], port_id: str, deltas: Mapping[int, Delta]) -> None:
+def _rows(port_id: str, deltas: Mapping[int, Delta]) -> Iterator[Row]:
     for b in sorted(deltas):
         d = deltas[b]
-        flat += (
-            port_id,
-            b,
-            d.n,
-            d.min_w,
-            d.max_w,
-            d.sum_w,
-            d.wh,
-            d.standby_wh,
-            d.standby_s,
-            d.off_s,
-        )
+        yield (port_id, b, d.n, d.min_w, d.max_w, d.sum_w, d.wh, d.standby_wh, d.standby_s, d.off_s)
 
 
 def upsert_deltas(conn: Connection, minute: Mapping[str, dict[int, Delta]]) -> None:
     """Add per-port minute deltas (and their hour folds) to both tables."""
-    flat_1m: list[object] = []
-    flat_1h: list[object] = []
+    rows_1m: list[Row] = []
+    rows_1h: list[Row] = []
     # Rows in (port, bucket) order: concurrent MariaDB writers take row locks in one order.
     for port_id in sorted(minute):
-        _extend(flat_1m, port_id, minute[port_id])
-        _extend(flat_1h, port_id, fold(minute[port_id]))
-    if flat_1m:
-        dialect = dialect_name(conn)
-        _upsert(conn, dialect, TABLE_1M, flat_1m)
-        _upsert(conn, dialect, TABLE_1H, flat_1h)
+        rows_1m.extend(_rows(port_id, minute[port_id]))
+        rows_1h.extend(_rows(port_id, fold(minute[port_id])))
+    if rows_1m:
+        _upsert(conn, TABLE_1M, rows_1m)
+        _upsert(conn, TABLE_1H, rows_1h)
 
 
 def previous_reading(conn: Connection, port_id: str, before: datetime) -> Point | None:

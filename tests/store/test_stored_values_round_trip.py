@@ -1,5 +1,5 @@
 """What the writer's hot statements store comes back exactly, awkward port ids included (on
-MySQL they are rendered as SQL text rather than bound: store/mysql_values.py)."""
+MySQL they are rendered as SQL text rather than bound: store/multi_row.py)."""
 
 from __future__ import annotations
 
