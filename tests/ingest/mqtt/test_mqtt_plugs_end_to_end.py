@@ -97,7 +97,7 @@ def test_a_plug_that_does_not_answer_shows_cut_not_confirmed_and_a_retry_works(
 
     wait_until(lambda: port_status(services, port) == "off", what="the cut")
     wait_until(
-        lambda: source.switches.get(port).label == "cut not confirmed",
+        lambda: (r := source.switches.get(port)) is not None and r.label == "cut not confirmed",
         what="the cut to time out unconfirmed",
     )
     assert emulated.relays[1] is True
