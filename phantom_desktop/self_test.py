@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import sys
 import tempfile
 import time
 import urllib.error
@@ -107,6 +108,8 @@ RUNTIME_MODULES = (
     "phantom_desktop.ingest.serial.modbus_rtu",
     "phantom_desktop.demo",
     "simulator.http_client",
+    # The HTTP server's loop falls back to asyncio's without it (ingest/http_server.py).
+    *(() if sys.platform == "win32" else ("uvloop",)),
 )
 
 
@@ -114,7 +117,7 @@ def _libraries() -> str:
     """Import the drivers the app loads only on demand, so a bundle missing one fails here."""
     for name in RUNTIME_MODULES:
         importlib.import_module(name)
-    return "MySQL driver, serial/Modbus sources and demo simulator present"
+    return "MySQL driver, serial/Modbus sources, demo simulator and event loop present"
 
 
 def run_self_test(out: Callable[[str], None] = print) -> int:

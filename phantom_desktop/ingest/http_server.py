@@ -64,6 +64,16 @@ def _listen_error(exc: BaseException, host: str, port: int) -> ListenError:
     return error
 
 
+def new_event_loop() -> asyncio.AbstractEventLoop:
+    """uvloop's loop where it is installed (not on Windows): the same aiohttp server spends
+    less CPU per request on it, CPU the writer shares under the GIL (bench/ingest.py)."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.new_event_loop()
+    return uvloop.new_event_loop()
+
+
 def _finish_tasks(loop: asyncio.AbstractEventLoop) -> None:
     """Cancel what is left (e.g. a connection accepted while stopping) and let it close."""
     tasks = asyncio.all_tasks(loop)
@@ -184,7 +194,7 @@ class HttpServer:
 
     # -- the thread --------------------------------------------------------------------------
     def _run(self, ready: threading.Event) -> None:
-        loop = asyncio.new_event_loop()
+        loop = new_event_loop()
         asyncio.set_event_loop(loop)
         try:
             try:

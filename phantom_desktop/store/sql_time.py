@@ -45,5 +45,7 @@ def dialect_name(conn: Connection) -> str:
 
 def bind_timestamp(ts: datetime, dialect: str) -> object:
     """A bind value comparable with stored timestamps (SQLite keeps them as text)."""
+    if ts.tzinfo is UTC and dialect == "sqlite":  # the writer's case, once per reading
+        return ts.isoformat(" ", "microseconds")[:26]  # without the "+00:00"
     naive = ts.astimezone(UTC).replace(tzinfo=None) if ts.tzinfo else ts
     return naive.isoformat(sep=" ", timespec="microseconds") if dialect == "sqlite" else naive

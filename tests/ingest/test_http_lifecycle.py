@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import socket
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -184,3 +185,11 @@ def test_abandoned_request_does_not_break_delivery(held, client_for):
         writer.commit_all()
 
         assert reply.result(timeout=10).status == 201
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="uvloop is not installed on Windows")
+def test_the_server_answers_on_uvloop_where_it_is_installed(held, client_for):
+    _writer, server = held
+    assert type(server._loop).__module__.startswith("uvloop")
+    response = client_for(server).get("/api/health")
+    assert response.status == 200
