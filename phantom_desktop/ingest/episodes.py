@@ -83,7 +83,7 @@ class Episodes:
         for port_id, port in ports.items():
             batch.touched_ports.add(port_id)
             detector = self._detectors[port_id]
-            if detector.rules != port.rules:
+            if detector.rules is not port.rules and detector.rules != port.rules:
                 detector.set_rules(port.rules)
             if port.status == PortStatus.OFF:  # cut elsewhere (another machine, the command line)
                 self._end(conn, port_id, detector.port_turned_off(now))

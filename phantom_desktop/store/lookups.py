@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, bindparam, select
 
@@ -62,11 +62,12 @@ class CachedPort:
     auto_cut: bool
     status: PortStatus
     rhythm_override: str = RhythmOverride.AUTO
+    # Built once: the writer compares it with the detector's for every port of every batch.
+    rules: PortRules = field(init=False)
 
-    @property
-    def rules(self) -> PortRules:
+    def __post_init__(self) -> None:
         override = RhythmOverride(self.rhythm_override)
-        return PortRules(self.threshold_w, self.min_duration_s, self.auto_cut, override)
+        self.rules = PortRules(self.threshold_w, self.min_duration_s, self.auto_cut, override)
 
 
 @dataclass(frozen=True, slots=True)
