@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
-from PySide6.QtCore import QPointF, Signal
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QColor, QFontMetrics, QPalette
 from PySide6.QtWidgets import QWidget
 
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
@@ -28,6 +28,7 @@ LOG_FLOOR_W = 0.05  # zero is drawn here on the log axis (log of 0 is undefined)
 LANE_H = 1.0
 LANE_PX = 20
 AXIS_PX = 70
+AXIS_MAX_PX = 170  # lane names longer than this are shortened
 EPISODE_COLOR = QColor(255, 140, 0, 150)
 CUT_COLOR = QColor(120, 120, 120, 170)
 
@@ -113,6 +114,7 @@ class HistoryPlot(pg.GraphicsLayoutWidget):
             item.getAxis("left").setWidth(AXIS_PX)
         self.lanes.getAxis("left").setStyle(textFillLimits=[(0, 1.0)])  # a name for each lane
         self.lanes.hideAxis("bottom")
+        self.lanes.invertY(True)  # the first lane on top, as in the port list
         self.ci.layout.setRowStretchFactor(0, 5)
         self.ci.layout.setRowStretchFactor(1, 1)
 
@@ -200,9 +202,13 @@ class HistoryPlot(pg.GraphicsLayoutWidget):
 
     def show_episodes(self, lanes: Mapping[str, Lane]) -> None:
         """One lane per port: phantom episodes (orange) and the time it stayed cut (grey)."""
+        axis = self.lanes.getAxis("left")
+        names = [self._names.get(port_id, port_id) for port_id in lanes]
+        room = self._fit_axes(axis, names)
+        metrics = self._tick_metrics(axis)
         ticks = [
-            (row + LANE_H / 2, self._names.get(port_id, port_id)[:12])
-            for row, port_id in enumerate(lanes)
+            (row + LANE_H / 2, metrics.elidedText(name, Qt.TextElideMode.ElideRight, room))
+            for row, name in enumerate(names)
         ]
         for bars, spans_of in (
             (self._episode_bars, lambda lane: lane.episodes),
@@ -213,11 +219,28 @@ class HistoryPlot(pg.GraphicsLayoutWidget):
             x1 = np.array([e for _row, spans in rows for _s, e in spans], dtype=float)
             y0 = np.array([row + 0.1 for row, spans in rows for _span in spans], dtype=float)
             bars.setOpts(x0=x0, x1=x1, y0=y0)
-        self.lanes.getAxis("left").setTicks([ticks])
+        axis.setTicks([ticks])
         self.lanes.setYRange(0, max(1, len(lanes)), padding=0.05)
         height = LANE_PX * max(1, len(lanes)) + 12  # room for every port's name
         self.lanes.setMinimumHeight(height)
         self.lanes.setMaximumHeight(height)
+
+    @staticmethod
+    def _tick_metrics(axis: pg.AxisItem) -> QFontMetrics:
+        return QFontMetrics(axis.style["tickFont"] or axis.font())
+
+    def _fit_axes(self, axis: pg.AxisItem, names: Sequence[str]) -> int:
+        """Widen both left axes (kept equal, so the plot and the lanes stay aligned) to the
+        longest lane name, up to AXIS_MAX_PX; returns the room for a name. pyqtgraph drops,
+        rather than clips, a tick label wider than its axis: a longer name is shortened with
+        "…" instead, so that every lane keeps a name."""
+        margin = axis.style["tickTextOffset"][0] + max(0, axis.style["tickLength"]) + 4
+        metrics = self._tick_metrics(axis)
+        widest = max((metrics.horizontalAdvance(name) for name in names), default=0)
+        width = min(AXIS_MAX_PX, max(AXIS_PX, widest + margin))
+        for item in (self.plot, self.lanes):
+            item.getAxis("left").setWidth(width)
+        return width - margin
 
     # -- crosshair ---------------------------------------------------------------------------
     def _mouse_moved(self, pos: QPointF) -> None:
