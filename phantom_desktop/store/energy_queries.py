@@ -28,12 +28,12 @@ from phantom_desktop.core.tariff import Tariff
 from phantom_desktop.store.models import PhantomEvent
 from phantom_desktop.store.rollup_models import Rollup1m
 from phantom_desktop.store.rollups import TABLE_1H, TABLE_1M
-from phantom_desktop.store.sql_time import dialect_name
+from phantom_desktop.store.sql_time import dialect_name, placeholder
 
 
 def energy_buckets(conn: Connection, port_id: str, start: float, end: float) -> list[EnergyBucket]:
     """Energy of the port in [start, end) (epoch s) as hour buckets plus minute edges."""
-    mark = "?" if dialect_name(conn) == "sqlite" else "%s"
+    mark = placeholder(dialect_name(conn))
 
     def read(table: str, width: int, lo: int, hi: int) -> list[EnergyBucket]:
         if hi <= lo:
@@ -56,7 +56,7 @@ def restored_at(conn: Connection, port_id: str, cut_at: float) -> float | None:
     """When power came back after a cut (None: not yet), to the minute: the start of the first
     1-minute rollup after the cut's minute with a reading above zero. One index range scan;
     a minute's precision costs at most a minute of standby power per cut."""
-    mark = "?" if dialect_name(conn) == "sqlite" else "%s"
+    mark = placeholder(dialect_name(conn))
     bucket = conn.exec_driver_sql(
         f"SELECT bucket FROM {TABLE_1M} WHERE port_id = {mark} AND bucket > {mark} "
         "AND max_w > 0 ORDER BY bucket LIMIT 1",  # stops at the first (min() scans them all)
@@ -147,7 +147,7 @@ class _MinuteLevels:
     called with sub-ranges (epoch s)."""
 
     def __init__(self, conn: Connection, port_id: str, lo: float, hi: float) -> None:
-        mark = "?" if dialect_name(conn) == "sqlite" else "%s"
+        mark = placeholder(dialect_name(conn))
         cursor = conn.connection.cursor()
         try:
             cursor.execute(

@@ -29,6 +29,7 @@ from phantom_desktop.store.sql_time import (
     bind_timestamp,
     dialect_name,
     from_epoch_s,
+    placeholder,
     timestamp_text,
 )
 
@@ -52,7 +53,7 @@ class ExportProgress:
 
 def _source(dialect: str, resolution: Resolution) -> str:
     """The FROM and WHERE of a port's rows in a range (port id, start, end)."""
-    mark = "?" if dialect == "sqlite" else "%s"
+    mark = placeholder(dialect)
     if resolution is Resolution.RAW:
         table, column = "power_readings", "timestamp"
     else:
@@ -66,7 +67,7 @@ def _source(dialect: str, resolution: Resolution) -> str:
 def _query(dialect: str, resolution: Resolution) -> str:
     """MariaDB's raw rows come back as finished CSV lines (the bound prefix is the quoted port
     name and a comma): the database formats them faster than Python's csv module can."""
-    mark = "?" if dialect == "sqlite" else "%s"
+    mark = placeholder(dialect)
     if resolution is Resolution.RAW:
         ts = timestamp_text(dialect, "timestamp")
         line = (

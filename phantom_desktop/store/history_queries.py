@@ -23,7 +23,7 @@ from sqlalchemy import Connection, select
 from phantom_desktop.core.enums import EventAction
 from phantom_desktop.store.models import Port
 from phantom_desktop.store.rollups import TABLE_1H, TABLE_1M
-from phantom_desktop.store.sql_time import bind_timestamp, dialect_name, epoch_us
+from phantom_desktop.store.sql_time import bind_timestamp, dialect_name, epoch_us, placeholder
 
 Array = np.ndarray
 MAX_POINTS = 1200  # about one per pixel column; each carries its min and max
@@ -131,7 +131,7 @@ def _columns(
 
 
 def _raw(cursor: Any, dialect: str, port_id: str, start: datetime, end: datetime) -> np.ndarray:
-    mark = "?" if dialect == "sqlite" else "%s"
+    mark = placeholder(dialect)
     sql = (
         f"SELECT {epoch_us(dialect, 'timestamp')} AS c0, power AS c1 FROM power_readings "
         f"WHERE port_id = {mark} AND timestamp >= {mark} AND timestamp < {mark}"
@@ -154,7 +154,7 @@ def _rollup(
     `max_points` buckets, the database merges runs of them (the same fold as `_fold`, with fewer
     rows to transfer). Below that, reading the rows and folding them in numpy costs less than
     the database's grouping (a temporary B-tree): 16 ports x a day of minutes, 50 against 75 ms."""
-    mark = "?" if dialect == "sqlite" else "%s"
+    mark = placeholder(dialect)
     first = int(start.timestamp()) // width * width
     last = math.ceil(end.timestamp())
     buckets = (last - first) / width
@@ -229,7 +229,7 @@ def phantom_events(
     if not port_ids:
         return out
     dialect = dialect_name(conn)
-    mark = "?" if dialect == "sqlite" else "%s"
+    mark = placeholder(dialect)
     sql = (
         f"SELECT port_id, {epoch_us(dialect, 'started_at')}, {epoch_us(dialect, 'ended_at')}, "
         f"action FROM phantom_events WHERE port_id IN ({', '.join([mark] * len(port_ids))}) "

@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 from phantom_desktop.store.models import Port, PowerReading
 from phantom_desktop.store.rollup_models import RollupBackfill
 from phantom_desktop.store.rollups import roll_up_points
-from phantom_desktop.store.sql_time import bind_timestamp, dialect_name, epoch_us
+from phantom_desktop.store.sql_time import bind_timestamp, dialect_name, epoch_us, placeholder
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +96,7 @@ def step(conn: Connection, chunk: int = CHUNK) -> bool:
         return False
     threshold = state.threshold_w
     dialect = dialect_name(conn)
-    mark = "?" if dialect == "sqlite" else "%s"
+    mark = placeholder(dialect)
     sql = (
         f"SELECT {epoch_us(dialect, 'timestamp')}, power, id FROM power_readings "
         f"WHERE port_id = {mark} AND id <= {mark}"

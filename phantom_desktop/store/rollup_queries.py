@@ -15,7 +15,7 @@ from phantom_desktop.core.baseline import (
     minute_floors,
 )
 from phantom_desktop.store.rollups import TABLE_1M
-from phantom_desktop.store.sql_time import dialect_name
+from phantom_desktop.store.sql_time import dialect_name, placeholder
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,15 +29,11 @@ class MinuteStat:
     off_s: float
 
 
-def _mark(conn: Connection) -> str:
-    return "?" if dialect_name(conn) == "sqlite" else "%s"
-
-
 def recent_minutes(
     conn: Connection, port_id: str, since: datetime, until: datetime | None = None
 ) -> list[MinuteStat]:
     """The port's minutes with readings in [since, until), oldest first."""
-    mark = _mark(conn)
+    mark = placeholder(dialect_name(conn))
     end = int(until.timestamp()) if until is not None else 2**62
     rows = conn.exec_driver_sql(
         f"SELECT bucket, n, min_w, max_w, sum_w, standby_s, off_s FROM {TABLE_1M} "
@@ -54,7 +50,7 @@ def recent_minutes(
 def minute_levels(conn: Connection, port_id: str, start: float, end: float) -> list[float]:
     """The level each minute with readings held (`core.baseline.minute_floors`), for the
     minutes whose start is in [start, end) (epoch s)."""
-    mark = _mark(conn)
+    mark = placeholder(dialect_name(conn))
     rows = conn.exec_driver_sql(
         f"SELECT sum_w / n, min_w, max_w FROM {TABLE_1M} "
         f"WHERE port_id = {mark} AND bucket >= {mark} AND bucket < {mark} AND n > 0",

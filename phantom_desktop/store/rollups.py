@@ -18,7 +18,7 @@ from sqlalchemy import Connection, insert, select
 from phantom_desktop.core.rollup_math import Delta, Point, fold, minute_deltas
 from phantom_desktop.store.models import Port, PowerReading
 from phantom_desktop.store.multi_row import values_lists
-from phantom_desktop.store.sql_time import bind_timestamp, dialect_name, epoch_us
+from phantom_desktop.store.sql_time import bind_timestamp, dialect_name, epoch_us, placeholder
 
 TABLE_1M = "power_rollups_1m"
 TABLE_1H = "power_rollups_1h"
@@ -75,7 +75,7 @@ def upsert_deltas(conn: Connection, minute: Mapping[str, dict[int, Delta]]) -> N
 def previous_reading(conn: Connection, port_id: str, before: datetime) -> Point | None:
     """The port's latest reading strictly before `before`, as (epoch s, watts)."""
     dialect = dialect_name(conn)
-    mark = "?" if dialect == "sqlite" else "%s"
+    mark = placeholder(dialect)
     row = conn.exec_driver_sql(
         f"SELECT {epoch_us(dialect, 'timestamp')}, power FROM power_readings "
         f"WHERE port_id = {mark} AND timestamp < {mark} ORDER BY timestamp DESC LIMIT 1",

@@ -37,6 +37,11 @@ def timestamp_text(dialect: str, column: str) -> str:
     return f"DATE_FORMAT({column}, '{_MYSQL_SECONDS}.%%f')"
 
 
+def placeholder(dialect: str) -> str:
+    """The driver's mark for a bound parameter: qmark on SQLite, pyformat on MySQL."""
+    return "?" if dialect == "sqlite" else "%s"
+
+
 def dialect_name(conn: Connection) -> str:
     """'sqlite' or 'mysql' (MariaDB included) for a Connection."""
     name = conn.dialect.name
