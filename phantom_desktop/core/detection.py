@@ -273,14 +273,11 @@ def recounted(
     """Count an open event's episode again from its stored readings (in time order, from
     `started_at`), as the detector did: for an event stored without its progress (an earlier
     version's). None without readings."""
-    episode: _Episode | None = None
-    for ts, power_w in readings:
-        if episode is None:
-            episode = _Episode(started_at, ts, power_w)
-            continue
-        episode.extend(ts)
-        episode.last_power_w = power_w
-    return None if episode is None else episode.progress()
+    rest = iter(readings)
+    first = next(rest, None)
+    if first is None:
+        return None
+    return counted_on(EpisodeProgress(started_at, first[0], first[1], 0.0), rest)
 
 
 def counted_on(
