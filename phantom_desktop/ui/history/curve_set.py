@@ -37,6 +37,7 @@ class CurveSet(pg.GraphicsObject):
         super().__init__()
         self._ports: dict[str, _Port] = {}
         self._rect = QRectF()
+        self._y_extent: tuple[float, float] | None = None
 
     def set_port(
         self, port_id: str, color: QColor, t: np.ndarray, mean: np.ndarray,
@@ -76,6 +77,10 @@ class CurveSet(pg.GraphicsObject):
         """The ports whose curves are drawn."""
         return [port_id for port_id, port in self._ports.items() if port.visible]
 
+    def y_extent(self) -> tuple[float, float] | None:
+        """The lowest and highest value the shown curves draw (None: nothing shown)."""
+        return self._y_extent
+
     def _changed(self) -> None:
         boxes = [p.bounds for p in self._ports.values() if p.visible and p.bounds[2] <= p.bounds[3]]
         self.prepareGeometryChange()
@@ -84,8 +89,10 @@ class CurveSet(pg.GraphicsObject):
             y0, y1 = min(b[2] for b in boxes), max(b[3] for b in boxes)
             pad_x, pad_y = (x1 - x0) * 0.01 + 1e-9, (y1 - y0) * 0.01 + 1e-9
             self._rect = QRectF(x0 - pad_x, y0 - pad_y, x1 - x0 + 2 * pad_x, y1 - y0 + 2 * pad_y)
+            self._y_extent = (y0, y1)
         else:
             self._rect = QRectF()
+            self._y_extent = None
         self.update()
 
     def boundingRect(self) -> QRectF:

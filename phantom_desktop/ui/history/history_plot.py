@@ -174,15 +174,11 @@ class HistoryPlot(pg.GraphicsLayoutWidget):
         self._fit_y()
 
     def _fit_y(self) -> None:
-        """Fit the power axis to the visible ports' points (the loaded range is the view's)."""
-        low, high = np.inf, -np.inf
-        for port_id, data in self._series.items():
-            if port_id not in self._hidden and data.t.size:
-                low = min(low, float(np.nanmin(data.min if data.banded else data.mean)))
-                high = max(high, float(np.nanmax(data.max if data.banded else data.mean)))
-        if low > high:
+        """Fit the power axis to the shown curves (the loaded range is the view's)."""
+        extent = self._curves.y_extent()
+        if extent is None:
             return
-        low, high = (float(v) for v in self._y(np.array([low, high])))
+        low, high = extent
         if high - low < 1e-9:
             low, high = low - 0.5, high + 0.5
         self.plot.setYRange(low, high, padding=0.05)
@@ -204,8 +200,8 @@ class HistoryPlot(pg.GraphicsLayoutWidget):
         """One lane per port: phantom episodes (orange) and the time it stayed cut (grey)."""
         axis = self.lanes.getAxis("left")
         names = [self._names.get(port_id, port_id) for port_id in lanes]
-        room = self._fit_axes(axis, names)
-        metrics = self._tick_metrics(axis)
+        metrics = QFontMetrics(axis.style["tickFont"] or axis.font())
+        room = self._fit_axes(axis, metrics, names)
         ticks = [
             (row + LANE_H / 2, metrics.elidedText(name, Qt.TextElideMode.ElideRight, room))
             for row, name in enumerate(names)
@@ -225,17 +221,12 @@ class HistoryPlot(pg.GraphicsLayoutWidget):
         self.lanes.setMinimumHeight(height)
         self.lanes.setMaximumHeight(height)
 
-    @staticmethod
-    def _tick_metrics(axis: pg.AxisItem) -> QFontMetrics:
-        return QFontMetrics(axis.style["tickFont"] or axis.font())
-
-    def _fit_axes(self, axis: pg.AxisItem, names: Sequence[str]) -> int:
+    def _fit_axes(self, axis: pg.AxisItem, metrics: QFontMetrics, names: Sequence[str]) -> int:
         """Widen both left axes (kept equal, so the plot and the lanes stay aligned) to the
         longest lane name, up to AXIS_MAX_PX; returns the room for a name. pyqtgraph drops,
         rather than clips, a tick label wider than its axis: a longer name is shortened with
         "…" instead, so that every lane keeps a name."""
         margin = axis.style["tickTextOffset"][0] + max(0, axis.style["tickLength"]) + 4
-        metrics = self._tick_metrics(axis)
         widest = max((metrics.horizontalAdvance(name) for name in names), default=0)
         width = min(AXIS_MAX_PX, max(AXIS_PX, widest + margin))
         for item in (self.plot, self.lanes):
