@@ -7,8 +7,6 @@ from datetime import UTC, datetime, timedelta
 
 import pymysql
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import OperationalError
 
@@ -18,14 +16,13 @@ from phantom_desktop.core.readings import ReadingValues
 from phantom_desktop.ingest.writer import Writer
 from phantom_desktop.store import repository
 from phantom_desktop.store.database import (
-    create_store_engine,
-    migrations_dir,
     session_factory,
     upgrade_schema,
 )
 from phantom_desktop.store.models import PhantomEvent, Port, PowerReading
 from tests.ingest import test_writer
 from tests.ingest.test_writer import RecordingSink, reading, submit
+from tests.store.store_helpers import engine_at
 
 MIDNIGHT = datetime(2026, 1, 5, tzinfo=UTC)
 
@@ -190,12 +187,7 @@ def test_a_rolled_back_batch_at_0755_still_records_the_whole_nights_standby(stor
 def test_an_event_left_open_before_the_upgrade_is_counted_from_its_readings(db_url):
     """An earlier version saved no progress: after the upgrade the writer counts the episode
     again from the stored readings, so the event still ends with the whole night."""
-    engine = create_store_engine(db_url)
-    config = Config()
-    config.set_main_option("script_location", str(migrations_dir()))
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0005_event_progress-1")  # the revision before the progress
+    engine = engine_at(db_url, "0005_event_progress-1")  # the revision before the progress
     sessions = session_factory(engine)
     with sessions.begin() as s:
         user = repository.ensure_local_user(s)

@@ -6,32 +6,24 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import func, insert, select
 
 from phantom_desktop.store import rollup_backfill
 from phantom_desktop.store.database import (
-    create_store_engine,
-    migrations_dir,
     session_factory,
     upgrade_schema,
 )
 from phantom_desktop.store.maintenance import Maintenance
 from phantom_desktop.store.models import PowerReading
 from tests.store.rollup_helpers import make_port, rollups, rows
+from tests.store.store_helpers import engine_at
 
 OLD = datetime.now(UTC).replace(microsecond=0) - timedelta(days=10)
 
 
 def test_the_backfill_runs_in_the_background_and_old_readings_are_pruned(db_url, monkeypatch):
     monkeypatch.setattr(rollup_backfill, "INLINE_LIMIT", 0)  # as if the database were big
-    engine = create_store_engine(db_url)
-    config = Config()
-    config.set_main_option("script_location", str(migrations_dir()))
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0004_rollups-1")  # the revision before the rollups
+    engine = engine_at(db_url, "0004_rollups-1")  # the revision before the rollups
     port = make_port(session_factory(engine))
     with engine.begin() as conn:
         conn.execute(insert(PowerReading), rows(port, [100.0] * 60 + [2.0] * 31, start=OLD))

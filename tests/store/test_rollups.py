@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import insert
 
 from phantom_desktop.store import rollup_backfill
 from phantom_desktop.store.database import (
-    create_store_engine,
-    migrations_dir,
     session_factory,
     upgrade_schema,
 )
 from phantom_desktop.store.models import PowerReading
 from phantom_desktop.store.rollups import RollupKeeper, insert_readings_with_rollups
 from tests.store.rollup_helpers import T0, make_port, rollups, rows, store
+from tests.store.store_helpers import engine_at
 
 TRACE = [100.0] * 60 + [2.0] * 31  # 100 W for an hour, then 2 W for 30 min (a reading a minute)
 
@@ -66,12 +63,7 @@ def test_a_failed_batch_leaves_no_rollups_and_the_next_one_is_exact(engine, sess
 
 
 def test_the_upgrade_rolls_up_readings_stored_before_it(db_url):
-    engine = create_store_engine(db_url)
-    config = Config()
-    config.set_main_option("script_location", str(migrations_dir()))
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0004_rollups-1")  # the revision before the rollups
+    engine = engine_at(db_url, "0004_rollups-1")  # the revision before the rollups
     sessions = session_factory(engine)
     port = make_port(sessions)
     with engine.begin() as conn:
