@@ -57,3 +57,16 @@ class Publisher:
     def close(self) -> None:
         self.client.disconnect()
         self.client.loop_stop()
+
+
+def plug_config(kind: str, topic: str, device_id: str, ports: list[str]) -> dict:
+    """A plug's settings feeding these ports from its first channel."""
+    first = 0 if kind == "shelly" else 1
+    channels = {str(first + i): port for i, port in enumerate(ports)}
+    return {
+        "name": f"{kind} plug",
+        "kind": kind,
+        "topic": topic,
+        "device_id": device_id,
+        "channels": channels,
+    }

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from phantom_desktop.ingest.mqtt.client import RECEIVE_MAXIMUM
-from tests.ingest.mqtt.mqtt_helpers import Publisher, stored
+from tests.ingest.mqtt.mqtt_helpers import Publisher, plug_config, stored
 from tests.ingest.support import wait_until
 
 pytestmark = pytest.mark.mqtt
@@ -32,8 +32,7 @@ def test_a_broker_restart_mid_stream_loses_and_repeats_nothing(
     prefix, private_broker, make_device, mqtt_source, services
 ):
     device_id, [port] = make_device(1, threshold_w=0.01, auto_cut=False)
-    plug = {"name": "p", "kind": "tasmota", "topic": prefix, "device_id": device_id,
-            "channels": {"1": port}}  # fmt: skip
+    plug = plug_config("tasmota", prefix, device_id, [port])
     source = mqtt_source(private_broker.url, [plug])
     publisher = Publisher(private_broker.url, prefix)
     try:
@@ -54,8 +53,7 @@ def test_messages_in_flight_when_the_app_dies_arrive_after_restart(
     prefix, private_broker, make_device, mqtt_source, services
 ):
     device_id, [port] = make_device(1, threshold_w=0.01, auto_cut=False)
-    plug = {"name": "p", "kind": "tasmota", "topic": prefix, "device_id": device_id,
-            "channels": {"1": port}}  # fmt: skip
+    plug = plug_config("tasmota", prefix, device_id, [port])
     client_id = f"phantom-test-{prefix}"  # the persistent session outlives the process
     first = mqtt_source(private_broker.url, [plug], client_id=client_id)
     publisher = Publisher(private_broker.url, prefix)

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from phantom_desktop.ingest.mqtt.plug_clock import PlugClocks
-from tests.ingest.mqtt.mqtt_helpers import Publisher
+from tests.ingest.mqtt.mqtt_helpers import Publisher, plug_config
 from tests.ingest.support import wait_until
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -71,8 +71,7 @@ def test_readings_kept_by_the_broker_while_we_were_away_keep_the_plugs_spacing(
     prefix, private_broker, make_device, mqtt_source, services
 ):
     device_id, [port] = make_device(1, threshold_w=0.01, auto_cut=False)
-    plug = {"name": "p", "kind": "tasmota", "topic": prefix, "device_id": device_id,
-            "channels": {"1": port}}  # fmt: skip
+    plug = plug_config("tasmota", prefix, device_id, [port])
     source = mqtt_source(private_broker.url, [plug])
     publisher = Publisher(private_broker.url, prefix)
     start = datetime.now()  # a Tasmota plug's time: local, to the second, no zone

@@ -8,24 +8,12 @@ import time
 import pytest
 
 from phantom_desktop.ingest.messages import PortCommand
-from tests.ingest.mqtt.mqtt_helpers import Publisher, port_status, stored
+from tests.ingest.mqtt.mqtt_helpers import Publisher, plug_config, port_status, stored
 from tests.ingest.support import wait_until
 
 pytestmark = pytest.mark.mqtt
 
 TOPICS = {"tasmota": "{p}_tv", "shelly": "{p}/shellyplusplugs-tv", "z2m": "{p}/tv plug"}
-
-
-def plug_config(kind: str, topic: str, device_id: str, ports: list[str]) -> dict:
-    first = 0 if kind == "shelly" else 1
-    channels = {str(first + i): port for i, port in enumerate(ports)}
-    return {
-        "name": f"{kind} plug",
-        "kind": kind,
-        "topic": topic,
-        "device_id": device_id,
-        "channels": channels,
-    }
 
 
 @pytest.mark.parametrize("kind", ["tasmota", "shelly", "z2m"])
