@@ -1,7 +1,9 @@
-"""SQL that turns a stored UTC timestamp into integer epoch microseconds, on each engine.
+"""What differs between the engines in hand-written SQL: times and parameter marks.
 
-Reading times as integers in SQL spares Python a datetime per row, which is what makes long
-ranges and exports fast. The values equal `int(datetime.timestamp() * 1e6)` exactly.
+Stored UTC timestamps are read as integer epoch microseconds in SQL (`epoch_us`), which spares
+Python a datetime per row and is what makes long ranges and exports fast; the values equal
+`int(datetime.timestamp() * 1e6)` exactly. `bind_timestamp` gives a bind value comparable with
+stored times, `placeholder` the driver's parameter mark, `dialect_name` the engine.
 """
 
 from __future__ import annotations
