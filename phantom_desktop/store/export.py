@@ -13,17 +13,19 @@ import csv
 import io
 import os
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection
 
+from phantom_desktop.core.rollup_math import Delta
 from phantom_desktop.store.export_sqlite import raw_csv_text
 from phantom_desktop.store.history_queries import Resolution
+from phantom_desktop.store.rollup_tail import edge, open_tails, split_at
 from phantom_desktop.store.rollups import TABLE_1H, TABLE_1M
 from phantom_desktop.store.sql_time import (
     bind_timestamp,
@@ -100,19 +102,54 @@ def _parts(
             yield parts
         return
     sql = _query(dialect, resolution)
+    tails = {} if raw else open_tails(conn, [port_id for port_id, _name in ports])
 
     def chunks() -> Iterator[tuple[int, str]]:
         for port_id, name in ports:
-            prefix = _csv_field(name) + "," if raw else name
-            for rows in _streamed(conn, sql, (prefix, port_id, *bounds)):
-                if raw:
+            if raw:
+                for rows in _streamed(conn, sql, (_csv_field(name) + ",", port_id, *bounds)):
                     yield len(rows), "\n".join([row[0] for row in rows]) + "\n"
-                else:
-                    buffer = io.StringIO()
-                    csv.writer(buffer, lineterminator="\n").writerows(rows)
-                    yield len(rows), buffer.getvalue()
+                continue
+            lo, hi = bounds
+            assert isinstance(lo, int) and isinstance(hi, int)
+            width = 60 if resolution is Resolution.MINUTE else 3600
+            tail = tails[port_id]
+            for rows in _streamed(conn, sql, (name, port_id, lo, split_at(tail, width, hi))):
+                yield len(rows), _csv_text(rows)
+            table = TABLE_1M if resolution is Resolution.MINUTE else TABLE_1H
+            last = [
+                _rollup_row(name, port_id, bucket, d)
+                for bucket, d in edge(conn, table, width, port_id, tail, lo, hi)
+            ]
+            if last:
+                yield len(last), _csv_text(last)
 
     yield chunks()
+
+
+def _csv_text(rows: Iterable[Sequence[Any]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()
+
+
+def _rollup_row(name: str, port_id: str, bucket: int, d: Delta) -> tuple[object, ...]:
+    """A bucket merged with the open tail, as the database formats the others' rows."""
+    start = datetime.fromtimestamp(bucket, UTC).strftime("%Y-%m-%d %H:%M:%S")
+    mean = d.sum_w / d.n if d.n > 0 else None
+    return (
+        name,
+        port_id,
+        start,
+        d.n,
+        d.min_w,
+        mean,
+        d.max_w,
+        d.wh,
+        d.standby_wh,
+        d.standby_s,
+        d.off_s,
+    )
 
 
 def _streamed(conn: Connection, sql: str, params: tuple[Any, ...]) -> Iterator[Sequence[Any]]:

@@ -1,4 +1,4 @@
-"""Per-port rollups at 1 minute and 1 hour, and the state of their backfill after an upgrade.
+"""Per-port rollups at 1 minute and 1 hour, their marks, and the state of their backfill.
 
 `bucket` is the bucket's start in UTC epoch seconds (an integer seeks and compares fastest on
 both engines). The mean power is `sum_w / n`; a bucket with `n == 0` holds only energy of an
@@ -53,3 +53,16 @@ class RollupBackfill(Base):
     cursor_id: Mapped[int | None] = mapped_column(BigIntId)
     cursor_power: Mapped[float | None] = mapped_column(Double)
     done: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class RollupMark(Base):
+    """The newest reading of a port that its rollups include; later ones are its open tail
+    (`rollup_tail`)."""
+
+    __tablename__ = "rollup_marks"
+
+    port_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("ports.id", ondelete="CASCADE"), primary_key=True
+    )
+    t_us: Mapped[int] = mapped_column(BigInteger)  # epoch microseconds
+    power: Mapped[float] = mapped_column(Double)

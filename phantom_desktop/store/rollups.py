@@ -1,23 +1,34 @@
 """Maintains the rollups in the transaction that stores the readings they summarise.
 
-`RollupKeeper.apply(conn, rows, thresholds)` is called by the writer after it inserted a batch:
-it integrates each port's new readings from the port's previous reading (cached; read from the
-database after a restart or a failed batch), and adds the deltas to the 1-minute and 1-hour
-tables with one multi-row upsert each. Upserts only add, so concurrent writers and the backfill
-compose. Nothing is cached before the transaction commits (`forget` after a failure).
+A port's rollups are its rows in the 1-minute and 1-hour tables plus its *open tail*: the
+readings after its mark (`rollup_marks`: the newest reading folded into the tables), which
+`rollup_tail` turns into minute deltas for every reader. The tables, the mark and the readings
+change in one transaction, so tables + tail always equal the raw data, exactly, after a
+restart too.
+
+`RollupKeeper.apply(conn, rows, thresholds)` is called by the writer after it inserted a batch.
+It integrates each port's new readings into the port's open tail (kept in memory; rebuilt from
+the mark and the stored readings after a restart or a failed batch), and folds the tail into
+the tables, and moves the mark, once the port's newest reading is in a later minute than its
+mark: two upserted rows per port-minute instead of two per reading. A late reading (not newer
+than the mark) is added to its buckets at once. Upserts only add, so concurrent writers of
+other ports and the backfill compose.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
-from phantom_desktop.core.rollup_math import Delta, Point, fold, minute_deltas
+from phantom_desktop.core.rollup_math import MINUTE_S, Delta, Point, fold, minute_deltas
 from phantom_desktop.store.models import Port, PowerReading
 from phantom_desktop.store.multi_row import values_lists
+from phantom_desktop.store.rollup_tail import read_mark, tail_points, upsert_marks
 from phantom_desktop.store.sql_time import bind_timestamp, dialect_name, epoch_us, placeholder
 
 TABLE_1M = "power_rollups_1m"
@@ -84,47 +95,114 @@ def previous_reading(conn: Connection, port_id: str, before: datetime) -> Point 
     return None if row is None else (row[0] / 1e6, float(row[1]))
 
 
+@dataclass(slots=True)
+class _Open:
+    """A port's open tail: its mark (None: none stored yet), the deltas of the readings since,
+    and its newest reading."""
+
+    mark: Point | None
+    latest: Point | None
+    deltas: dict[int, Delta] = field(default_factory=dict)
+
+    def extend(self, points: list[Point], threshold_w: float) -> None:
+        """Add new points, sorted and newer than the tail's newest, to the tail."""
+        deltas, self.latest = minute_deltas(self.latest, points, threshold_w)
+        for bucket, delta in deltas.items():
+            known = self.deltas.get(bucket)
+            if known is None:
+                self.deltas[bucket] = delta
+            else:
+                known.merge(delta)
+
+    def due(self) -> bool:
+        """Whether to fold the tail into the tables: its newest reading is in a later minute
+        than the mark (or the port has no mark yet)."""
+        if self.latest is None:
+            return False
+        return self.mark is None or self.latest[0] // MINUTE_S != self.mark[0] // MINUTE_S
+
+
+def _reopen(conn: Connection, port_id: str, threshold_w: float) -> _Open:
+    """The port's open tail as stored (this transaction's readings included)."""
+    mark = read_mark(conn, port_id)
+    if mark is None:
+        return _Open(None, None)
+    deltas, latest = minute_deltas(mark, tail_points(conn, port_id, mark), threshold_w)
+    return _Open(mark, latest, deltas)
+
+
 class RollupKeeper:
-    """The writer's rollup state: each port's latest reading, as of the last committed batch."""
+    """The writer's rollup state: each port's open tail, as of the last committed batch."""
 
     def __init__(self) -> None:
-        self._latest: dict[str, Point] = {}
+        self._open: dict[str, _Open] = {}
 
     def forget(self) -> None:
-        """A batch failed: re-read previous readings from the database on next use."""
-        self._latest.clear()
+        """A batch failed: re-read the open tails from the database on next use."""
+        self._open.clear()
 
     def apply(
         self, conn: Connection, rows: Sequence[Mapping[str, Any]], thresholds: Mapping[str, float]
     ) -> None:
         """Roll up inserted reading rows (dicts with port_id, timestamp, power)."""
         by_port: dict[str, list[Point]] = {}
-        first: dict[str, datetime] = {}
         for row in rows:
-            port_id, ts = row["port_id"], row["timestamp"]
-            points = by_port.get(port_id)
+            point = (row["timestamp"].timestamp(), float(row["power"]))
+            points = by_port.get(row["port_id"])
             if points is None:
-                points = by_port[port_id] = []
-                first[port_id] = ts
-            elif ts < first[port_id]:
-                first[port_id] = ts
-            points.append((ts.timestamp(), float(row["power"])))
+                by_port[row["port_id"]] = [point]
+            else:
+                points.append(point)
         minute: dict[str, dict[int, Delta]] = {}
-        latest: dict[str, Point | None] = {}
+        moved: dict[str, Point] = {}
         for port_id, points in by_port.items():
             if len(points) > 1:
                 points.sort()
-            previous = self._latest.get(port_id)
-            if previous is None:
-                previous = previous_reading(conn, port_id, first[port_id])
-            minute[port_id], latest[port_id] = minute_deltas(
-                previous, points, thresholds.get(port_id, 0.0)
-            )
+            threshold = thresholds.get(port_id, 0.0)
+            state = self._open.get(port_id)
+            reopened = state is None
+            if state is None:
+                state = self._open[port_id] = _reopen(conn, port_id, threshold)
+            if state.mark is not None and points[0][0] <= state.mark[0]:
+                late = bisect_right(points, state.mark[0], key=lambda point: point[0])
+                minute[port_id] = _statistics(points[:late])  # before the mark: no energy
+                points = points[late:]
+            if not points:
+                pass
+            elif reopened and state.mark is None:  # never folded: from the reading before
+                state.latest = previous_reading(conn, port_id, _at(points[0][0]))
+                state.extend(points, threshold)
+            elif reopened:
+                pass  # the stored tail already holds this batch's readings
+            elif state.latest is not None and points[0][0] < state.latest[0]:
+                state = self._open[port_id] = _reopen(conn, port_id, threshold)  # recount
+            else:
+                state.extend(points, threshold)
+            if state.due():
+                assert state.latest is not None
+                target = minute.setdefault(port_id, {})
+                for bucket, delta in state.deltas.items():
+                    known = target.get(bucket)
+                    if known is None:
+                        target[bucket] = delta
+                    else:
+                        known.merge(delta)
+                moved[port_id] = state.mark = state.latest
+                state.deltas = {}
         upsert_deltas(conn, minute)
-        # Cached now and dropped by `forget` if the transaction fails after this point.
-        for port_id, point in latest.items():
-            if point is not None:
-                self._latest[port_id] = point
+        upsert_marks(conn, moved)
+
+
+def _statistics(points: Iterable[Point]) -> dict[int, Delta]:
+    """Minute deltas of late readings: count, min, max and mean only."""
+    deltas: dict[int, Delta] = {}
+    for t, power in points:
+        deltas.setdefault(int(t // MINUTE_S) * MINUTE_S, Delta()).add_reading(power)
+    return deltas
+
+
+def _at(t: float) -> datetime:
+    return datetime.fromtimestamp(t, UTC)
 
 
 def roll_up_points(

@@ -9,7 +9,8 @@ from sqlalchemy import Engine, insert, select
 from phantom_desktop.store import repository
 from phantom_desktop.store.models import PowerReading
 from phantom_desktop.store.rollup_models import Rollup1h, Rollup1m
-from phantom_desktop.store.rollups import RollupKeeper
+from phantom_desktop.store.rollup_tail import edge, open_tail, split_at
+from phantom_desktop.store.rollups import TABLE_1H, TABLE_1M, RollupKeeper
 
 T0 = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
@@ -42,7 +43,8 @@ def store(engine: Engine, keeper: RollupKeeper | None, batch: list[dict], thresh
             keeper.apply(conn, batch, {r["port_id"]: threshold for r in batch})
 
 
-def rollups(engine: Engine, port_id: str, hourly: bool = False) -> list[tuple]:
+def table_rows(engine: Engine, port_id: str, hourly: bool = False) -> list[tuple]:
+    """The port's rows in a rollup table, as stored (without its open tail)."""
     table = Rollup1h if hourly else Rollup1m
     with engine.connect() as conn:
         return [
@@ -54,3 +56,17 @@ def rollups(engine: Engine, port_id: str, hourly: bool = False) -> list[tuple]:
                 ).where(table.port_id == port_id).order_by(table.bucket)
             )
         ]  # fmt: skip
+
+
+def rollups(engine: Engine, port_id: str, hourly: bool = False) -> list[tuple]:
+    """The port's rollups as every reader sees them: the table with the open tail merged in."""
+    width = 3600 if hourly else 60
+    with engine.connect() as conn:
+        tail = open_tail(conn, port_id)
+        split = split_at(tail, width, 2**62)
+        last = edge(conn, TABLE_1H if hourly else TABLE_1M, width, port_id, tail, 0, 2**62)
+    stored = [row for row in table_rows(engine, port_id, hourly) if row[0] < split]
+    return stored + [
+        (b, d.n, d.min_w, d.max_w, d.sum_w, d.wh, d.standby_wh, d.standby_s, d.off_s)
+        for b, d in last
+    ]
