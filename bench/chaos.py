@@ -16,8 +16,9 @@ SIGKILL and started again, and at three quarters a busy port is deleted.
 
 At the end, for every port that was not deleted: acknowledged readings (201), stored readings,
 lost = acknowledged but not stored (must be 0), duplicated = stored more than once (must be 0),
-refused = answers other than 2xx, and the longest time a device went without a 2xx. Exit status
-1 when a reading was lost or duplicated.
+refused = answers other than 2xx, the longest time a device went without a 2xx, and whether the
+port's rollups (tables and open tail) count every stored reading. Exit status 1 when a reading
+was lost or duplicated or the rollups miss one.
 """
 
 from __future__ import annotations
@@ -312,7 +313,40 @@ def stored_by_port(db_url: str) -> dict[str, Counter]:
     return out
 
 
-def report(logs: list[DeviceLog], stored: dict[str, Counter], victim: str) -> int:
+def rolled_up_by_port(db_url: str, port_ids: list[str]) -> dict[str, tuple[int, int]]:
+    """Each port's readings as its 1-minute and 1-hour rollups count them (tables + open tail)."""
+    from phantom_desktop.store.database import create_store_engine
+    from phantom_desktop.store.rollup_tail import edge, open_tails, split_at
+    from phantom_desktop.store.rollups import TABLE_1H, TABLE_1M
+
+    engine = create_store_engine(db_url)
+    out: dict[str, tuple[int, int]] = {}
+    try:
+        with engine.connect() as conn:
+            tails = open_tails(conn, port_ids)
+            for port_id in port_ids:
+                counts = []
+                for table, width in ((TABLE_1M, 60), (TABLE_1H, 3600)):
+                    split = split_at(tails[port_id], width, 2**62)
+                    stored = conn.exec_driver_sql(
+                        f"SELECT coalesce(sum(n), 0) FROM {table} WHERE port_id = "
+                        f"{'?' if conn.dialect.name == 'sqlite' else '%s'} AND bucket < {split}",
+                        (port_id,),
+                    ).scalar()
+                    last = edge(conn, table, width, port_id, tails[port_id], 0, 2**62)
+                    counts.append(int(stored or 0) + sum(d.n for _b, d in last))
+                out[port_id] = (counts[0], counts[1])
+    finally:
+        engine.dispose()
+    return out
+
+
+def report(
+    logs: list[DeviceLog],
+    stored: dict[str, Counter],
+    rolled_up: dict[str, tuple[int, int]],
+    victim: str,
+) -> int:
     kept = [log for log in logs if log.port_id != victim]
     acked = sum(len(log.acked) for log in kept)
     rows = sum(sum(stored.get(log.port_id, Counter()).values()) for log in kept)
@@ -334,11 +368,21 @@ def report(logs: list[DeviceLog], stored: dict[str, Counter], victim: str) -> in
     print(f"refused (non-2xx)       : {sum(refused.values()):,} {dict(refused) or ''}")
     print(f"connection failures     : {sum(failures.values()):,} {dict(failures) or ''}")
     print(f"longest without a 2xx   : {gap:.1f} s")
+    off = [
+        log.port_id
+        for log in kept
+        if rolled_up.get(log.port_id, (0, 0))
+        != (sum(stored.get(log.port_id, Counter()).values()),) * 2
+    ]
+    print(
+        f"rollups                 : {len(kept) - len(off)} of {len(kept)} ports count every "
+        "stored reading (1 min and 1 h)"
+    )
     print(
         f"deleted port's device   : {len(victim_log.acked):,} acknowledged before, "
         f"answers after: {dict(victim_log.refused)}"
     )
-    return 1 if lost or duplicated else 0
+    return 1 if lost or duplicated or off else 0
 
 
 def run(args: argparse.Namespace, workdir: Path) -> int:
@@ -382,7 +426,8 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
         for line in events:
             print(f"  {line}")
         print(f"{server.kind} stopped with exit code {code}")
-        return report(logs, stored_by_port(db_url), victim)
+        kept = [d.port_id for d in devices if d.port_id != victim]
+        return report(logs, stored_by_port(db_url), rolled_up_by_port(db_url, kept), victim)
     finally:
         if mariadb is not None:
             mariadb.stop()
