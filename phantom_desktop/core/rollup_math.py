@@ -81,14 +81,19 @@ def add_interval(
 
 
 def minute_deltas(
-    previous: Point | None, points: Iterable[Point], threshold_w: float
+    previous: Point | None,
+    points: Iterable[Point],
+    threshold_w: float,
+    deltas: dict[int, Delta] | None = None,
 ) -> tuple[dict[int, Delta], Point | None]:
-    """Minute-bucket deltas of one port's new readings, sorted by time, after `previous`.
+    """Minute-bucket deltas of one port's new readings, sorted by time, after `previous`,
+    added to `deltas` (a new dict when None).
 
     Returns the deltas and the port's new latest reading (to pass as `previous` next time).
     Runs once per reading in the writer's transaction, hence the inlined statistics.
     """
-    deltas: dict[int, Delta] = {}
+    if deltas is None:
+        deltas = {}
     for t, power in points:
         bucket = int(t // MINUTE_S) * MINUTE_S
         delta = deltas.get(bucket)

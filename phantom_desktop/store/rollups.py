@@ -106,13 +106,7 @@ class _Open:
 
     def extend(self, points: list[Point], threshold_w: float) -> None:
         """Add new points, sorted and newer than the tail's newest, to the tail."""
-        deltas, self.latest = minute_deltas(self.latest, points, threshold_w)
-        for bucket, delta in deltas.items():
-            known = self.deltas.get(bucket)
-            if known is None:
-                self.deltas[bucket] = delta
-            else:
-                known.merge(delta)
+        _, self.latest = minute_deltas(self.latest, points, threshold_w, self.deltas)
 
     def due(self) -> bool:
         """Whether to fold the tail into the tables: its newest reading is in a later minute
