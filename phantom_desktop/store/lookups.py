@@ -22,6 +22,7 @@ from sqlalchemy import Connection, bindparam, select
 from phantom_desktop.core.detection import PortRules
 from phantom_desktop.core.enums import PortStatus
 from phantom_desktop.core.rhythm import RhythmOverride
+from phantom_desktop.store.driver_cursor import driver_cursor
 from phantom_desktop.store.models import Device, DeviceToken, Port
 
 TTL_S = 1.0
@@ -109,7 +110,8 @@ class Lookups:
         """Start of a batch: drop the cache if another connection may have changed it."""
         stamp = None
         if conn.dialect.name == "sqlite":
-            stamp = conn.exec_driver_sql("PRAGMA data_version").scalar()
+            with driver_cursor(conn) as cursor:
+                stamp = cursor.execute("PRAGMA data_version").fetchone()[0]
         clock = time.monotonic()
         stale = stamp != self._stamp if stamp is not None else clock - self._loaded_at > self._ttl_s
         if stale or self._invalid:
