@@ -46,6 +46,14 @@ def tail_points(conn: Connection, port_id: str, mark: Point) -> list[Point]:
     return [(us / 1e6, float(power)) for us, power in rows]
 
 
+def tail_since(
+    conn: Connection, port_id: str, mark: Point, threshold_w: float
+) -> tuple[Tail, Point | None]:
+    """The port's tail after `mark` as minute deltas, and its newest reading (the mark when
+    the tail is empty)."""
+    return minute_deltas(mark, tail_points(conn, port_id, mark), threshold_w)
+
+
 def upsert_marks(conn: Connection, marks: Mapping[str, Point]) -> None:
     """Record each port's new mark (ports in order: one lock order for concurrent writers)."""
     if not marks:
@@ -80,10 +88,7 @@ def open_tails(conn: Connection, port_ids: Collection[str]) -> dict[str, Tail]:
         tuple(ids),
     ).all()
     for port_id, t_us, power, threshold_w in rows:
-        mark = (t_us / 1e6, float(power))
-        points = tail_points(conn, port_id, mark)
-        if points:
-            out[port_id] = minute_deltas(mark, points, threshold_w)[0]
+        out[port_id] = tail_since(conn, port_id, (t_us / 1e6, float(power)), threshold_w)[0]
     return out
 
 

@@ -28,7 +28,7 @@ from sqlalchemy import Connection, insert, select
 from phantom_desktop.core.rollup_math import MINUTE_S, Delta, Point, fold, minute_deltas
 from phantom_desktop.store.models import Port, PowerReading
 from phantom_desktop.store.multi_row import values_lists
-from phantom_desktop.store.rollup_tail import read_mark, tail_points, upsert_marks
+from phantom_desktop.store.rollup_tail import read_mark, tail_since, upsert_marks
 from phantom_desktop.store.sql_time import bind_timestamp, dialect_name, epoch_us, placeholder
 
 TABLE_1M = "power_rollups_1m"
@@ -121,7 +121,7 @@ def _reopen(conn: Connection, port_id: str, threshold_w: float) -> _Open:
     mark = read_mark(conn, port_id)
     if mark is None:
         return _Open(None, None)
-    deltas, latest = minute_deltas(mark, tail_points(conn, port_id, mark), threshold_w)
+    deltas, latest = tail_since(conn, port_id, mark, threshold_w)
     return _Open(mark, latest, deltas)
 
 
@@ -161,26 +161,20 @@ class RollupKeeper:
                 late = bisect_right(points, state.mark[0], key=lambda point: point[0])
                 minute[port_id] = _statistics(points[:late])  # before the mark: no energy
                 points = points[late:]
-            if not points:
-                pass
-            elif reopened and state.mark is None:  # never folded: from the reading before
+            # A reopened tail already holds this batch's readings (they are stored).
+            if points and reopened and state.mark is None:  # never folded: from the one before
                 state.latest = previous_reading(conn, port_id, _at(points[0][0]))
                 state.extend(points, threshold)
-            elif reopened:
-                pass  # the stored tail already holds this batch's readings
-            elif state.latest is not None and points[0][0] < state.latest[0]:
-                state = self._open[port_id] = _reopen(conn, port_id, threshold)  # recount
-            else:
-                state.extend(points, threshold)
+            elif points and not reopened:
+                if state.latest is not None and points[0][0] < state.latest[0]:
+                    state = self._open[port_id] = _reopen(conn, port_id, threshold)  # recount
+                else:
+                    state.extend(points, threshold)
             if state.due():
                 assert state.latest is not None
                 target = minute.setdefault(port_id, {})
                 for bucket, delta in state.deltas.items():
-                    known = target.get(bucket)
-                    if known is None:
-                        target[bucket] = delta
-                    else:
-                        known.merge(delta)
+                    target.setdefault(bucket, Delta()).merge(delta)
                 moved[port_id] = state.mark = state.latest
                 state.deltas = {}
         upsert_deltas(conn, minute)
