@@ -318,6 +318,7 @@ def rolled_up_by_port(db_url: str, port_ids: list[str]) -> dict[str, tuple[int, 
     from phantom_desktop.store.database import create_store_engine
     from phantom_desktop.store.rollup_tail import edge, open_tails, split_at
     from phantom_desktop.store.rollups import TABLE_1H, TABLE_1M
+    from phantom_desktop.store.sql_time import dialect_name, placeholder
 
     engine = create_store_engine(db_url)
     out: dict[str, tuple[int, int]] = {}
@@ -329,8 +330,8 @@ def rolled_up_by_port(db_url: str, port_ids: list[str]) -> dict[str, tuple[int, 
                 for table, width in ((TABLE_1M, 60), (TABLE_1H, 3600)):
                     split = split_at(tails[port_id], width, 2**62)
                     stored = conn.exec_driver_sql(
-                        f"SELECT coalesce(sum(n), 0) FROM {table} WHERE port_id = "
-                        f"{'?' if conn.dialect.name == 'sqlite' else '%s'} AND bucket < {split}",
+                        f"SELECT coalesce(sum(n), 0) FROM {table} "
+                        f"WHERE port_id = {placeholder(dialect_name(conn))} AND bucket < {split}",
                         (port_id,),
                     ).scalar()
                     last = edge(conn, table, width, port_id, tails[port_id], 0, 2**62)

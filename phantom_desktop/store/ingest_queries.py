@@ -90,9 +90,9 @@ def _insert_returning(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[
 
     Binding through the ORM table costs a compiled-parameter dict and two type conversions per
     row, a third of the writer's time per reading; here a row is six values, executed on the
-    driver's own cursor (`driver_cursor`). Timestamps are
-    bound as the column type stores them (`bind_timestamp`). Ids come back sorted: rows of
-    one INSERT get increasing ids in VALUES order (SQLite rowids, MariaDB AUTO_INCREMENT).
+    driver's own cursor (`driver_cursor`). Timestamps are bound as the column type stores them
+    (`bind_timestamp`). Ids come back sorted: rows of one INSERT get increasing ids in VALUES
+    order (SQLite rowids, MariaDB AUTO_INCREMENT).
     """
     dialect = dialect_name(conn)
     values = [

@@ -13,7 +13,7 @@ per port.
 import sqlalchemy as sa
 from alembic import op
 
-from phantom_desktop.store.sql_time import dialect_name, epoch_us
+from phantom_desktop.store.sql_time import dialect_name, epoch_us, placeholder
 
 revision = "0006_rollup_marks"
 down_revision = "0005_event_progress"
@@ -32,7 +32,7 @@ def upgrade() -> None:
     )
     conn = op.get_bind()
     dialect = dialect_name(conn)
-    mark = "?" if dialect == "sqlite" else "%s"
+    mark = placeholder(dialect)
     for (port_id,) in conn.exec_driver_sql("SELECT id FROM ports").all():
         newest = conn.exec_driver_sql(
             f"SELECT {epoch_us(dialect, 'timestamp')}, power FROM power_readings "
