@@ -39,9 +39,11 @@ class ReadingValues:
 
 
 def _number(body: dict[str, Any], field: str, maximum: float) -> float:
-    if field not in body or body[field] is None:
+    value = body.get(field)
+    if type(value) is float and 0.0 <= value <= maximum:  # the usual case (NaN fails it)
+        return value
+    if value is None:
         raise ReadingError(field, f"'{field}' is required")
-    value = body[field]
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ReadingError(field, f"'{field}' must be a number, got {type(value).__name__}")
     try:

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from aiohttp import hdrs, web
 from sqlalchemy import Engine, text
 
@@ -57,7 +58,6 @@ MAX_BATCH_BYTES = 1024 * 1024
 RETRY_AFTER_S = 1
 DB_PING_TIMEOUT_S = 5.0
 
-_encode = json.JSONEncoder(separators=(",", ":")).encode
 _Route = Callable[[web.BaseRequest], Awaitable[web.Response]]
 
 
@@ -80,7 +80,7 @@ class _Answer:
 
 def _json(status: int, payload: object, headers: Headers | None = None) -> web.Response:
     return web.Response(
-        body=_encode(payload).encode(),
+        body=orjson.dumps(payload),
         status=status,
         headers=headers,
         content_type="application/json",

@@ -11,6 +11,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+import orjson
 from aiohttp import hdrs, web
 from multidict import istr
 
@@ -45,6 +46,17 @@ def is_json(content_type: str) -> bool:
     )
 
 
+def parse_json(raw: bytes) -> Any:
+    """`raw` parsed by orjson (a tenth of the standard library's CPU); what orjson refuses is
+    parsed again by the standard library, so that NaN, huge integers and lone surrogates keep
+    being refused by the field they are in, and malformed JSON by the standard library's error
+    (json.JSONDecodeError, with a message and a position)."""
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return json.loads(raw)
+
+
 def too_large(limit: int) -> Rejection:
     return Rejection(413, f"The request body must be at most {limit} bytes")
 
@@ -73,7 +85,7 @@ async def read_json_body(
     if len(raw) > limit:
         raise too_large(limit)
     try:
-        body = json.loads(raw)
+        body = parse_json(raw)
     except RecursionError:
         raise Rejection(400, "Malformed JSON: nested too deeply") from None
     except ValueError as exc:  # includes bytes that are not UTF-8 text
