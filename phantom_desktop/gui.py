@@ -9,6 +9,7 @@ import sys
 
 from phantom_desktop.app import Services, open_services, start_http, start_serial_sources
 from phantom_desktop.config import AppPaths, Settings
+from phantom_desktop.gc_tuning import settle_after_startup
 from phantom_desktop.store.accounts import needs_login
 from phantom_desktop.store.database import StoreError
 
@@ -86,6 +87,7 @@ def run_window(paths: AppPaths, settings: Settings, args: argparse.Namespace) ->
         window = MainWindow(services)
         window.show()
         _close_on_signals(window)
+        settle_after_startup()
         if warning:
             QMessageBox.warning(window, "Phantom Desktop — ingestion", warning)
         if demo_setup is not None and services.listen_url:

@@ -16,6 +16,7 @@ log = logging.getLogger(__name__)
 def run_serve(paths: AppPaths, settings: Settings, args: argparse.Namespace) -> int:
     """Receive readings over HTTP (and from serial sources) until asked to stop."""
     from phantom_desktop.app import open_services, start_ingestion
+    from phantom_desktop.gc_tuning import settle_after_startup
 
     stop = threading.Event()
 
@@ -27,6 +28,7 @@ def run_serve(paths: AppPaths, settings: Settings, args: argparse.Namespace) -> 
     services = open_services(paths, settings, args.db, live_view=False)
     try:
         start_ingestion(services, host=args.host, port=args.port)
+        settle_after_startup()
         print(
             f"Phantom Desktop is receiving readings at {services.listen_url} "
             f"(database: {services.db_description}). Stop with Ctrl+C.",
