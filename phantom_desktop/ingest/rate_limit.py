@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -48,7 +47,8 @@ class TokenBuckets:
         self._limit = limit
         self._clock = clock
         self._max_buckets = max_buckets
-        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()  # key: (level, t)
+        # key: (level, t), least recently used first (a dict keeps insertion order)
+        self._buckets: dict[str, tuple[float, float]] = {}
 
     def take(self, key: str, count: int) -> float:
         """Spend `count` readings of `key`'s bucket: 0.0 when allowed, else seconds to wait."""
@@ -64,6 +64,6 @@ class TokenBuckets:
         else:
             wait = (min(count, limit.burst) - level) / limit.rate_per_s
         self._buckets[key] = (level, now)
-        while len(self._buckets) > self._max_buckets:
-            self._buckets.popitem(last=False)
+        if len(self._buckets) > self._max_buckets:
+            del self._buckets[next(iter(self._buckets))]
         return wait
