@@ -2,7 +2,7 @@
 
 Ingestion allocates dozens of short-lived container objects per reading (aiohttp's request and
 response, the writer's rows and outcomes). At CPython's default threshold, a young collection
-every 700 net allocations, that meant about 50 collections a second under load, and every tenth
+every 700 net allocations, that meant 50–90 collections a second under load, and every tenth
 collection of the middle generation a full one that scanned the ~100,000 objects startup left
 (modules, classes, SQLAlchemy's caches), which are never garbage: tens of milliseconds each,
 holding the GIL that the HTTP server, the writer and the window share. bench/ingest.py measures

@@ -48,9 +48,11 @@ def is_json(content_type: str) -> bool:
 
 def parse_json(raw: bytes) -> Any:
     """`raw` parsed by orjson (a tenth of the standard library's CPU); what orjson refuses is
-    parsed again by the standard library, so that NaN, huge integers and lone surrogates keep
-    being refused by the field they are in, and malformed JSON by the standard library's error
-    (json.JSONDecodeError, with a message and a position)."""
+    parsed again by the standard library, so that NaN, numbers beyond a double's range and lone
+    surrogates keep being refused by the field they are in, and malformed JSON by the standard
+    library's error (json.JSONDecodeError, with a message and a position). orjson reads an
+    integer beyond 64 bits as a float: as a number it is refused as before ("at most …"), as a
+    `portId` as not a string."""
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError:
